@@ -1,0 +1,50 @@
+// The GAE + V-trace recurrence of spec/rl.md §1.2, written once for every backend.
+// Data flow: row t holds V_t, ratio_t and the reward/done that arrived with observation t, so the
+// reward earned by the action at t sits at t + 1. The scan runs backward from the end of the row.
+#pragma once
+
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define METTA_HOST_DEVICE __host__ __device__ __forceinline__
+#else
+#define METTA_HOST_DEVICE inline
+#endif
+
+namespace metta::advantage {
+
+struct Params {
+  float gamma;
+  float gae_lambda;
+  float rho_clip;
+  float c_clip;
+};
+
+// min(x, clip) that keeps a NaN in x (fminf would replace it by the clip and hide bad input).
+METTA_HOST_DEVICE float clip_above(float x, float clip) { return clip < x ? clip : x; }
+
+// One backward step: the advantage at t from the advantage carried back from t + 1.
+METTA_HOST_DEVICE float step(float carried, float value, float next_value, float next_reward,
+                             float next_done, float ratio, const Params& p) {
+  const float not_done = 1.0f - next_done;
+  const float rho = clip_above(ratio, p.rho_clip);
+  const float c = clip_above(ratio, p.c_clip);
+  const float delta = rho * (next_reward + p.gamma * next_value * not_done - value);
+  return delta + p.gamma * p.gae_lambda * c * not_done * carried;
+}
+
+// One row of `horizon` elements. The last column is the bootstrap column: its value only feeds the
+// step before it, and its advantage is written as exactly 0 (the reference leaves it untouched).
+METTA_HOST_DEVICE void row(const float* values, const float* rewards, const float* dones,
+                           const float* ratios, float* advantages, std::int64_t horizon,
+                           const Params& p) {
+  if (horizon <= 0) return;
+  float carried = 0.0f;
+  advantages[horizon - 1] = 0.0f;
+  for (std::int64_t t = horizon - 2; t >= 0; --t) {
+    carried = step(carried, values[t], values[t + 1], rewards[t + 1], dones[t + 1], ratios[t], p);
+    advantages[t] = carried;
+  }
+}
+
+}  // namespace metta::advantage

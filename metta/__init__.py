@@ -1,0 +1,1 @@
+"""Metta: the MettaGrid multi-agent gridworld and RL training components."""

@@ -1,0 +1,1 @@
+"""Training components: config, experience, advantage, losses, optimizer, trainer."""
