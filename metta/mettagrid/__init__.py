@@ -1,0 +1,1 @@
+"""MettaGrid: the native gridworld engine, its configs, maps, curricula and Python face."""

@@ -1,0 +1,1 @@
+"""Map builders: grids of object names for the engine."""
