@@ -2,45 +2,52 @@
 // thread advances kBlock rows in lockstep, giving the core kBlock independent chains to overlap.
 #include "advantage_cpu.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "../../cpp/common/thread_pool.hpp"
 
 namespace metta::advantage {
 namespace {
 
+// Rows whose scans are interleaved: independent multiply-add chains that hide each other's latency.
 constexpr std::int64_t kBlock = 8;
 // Below this many elements a single thread beats waking the pool.
 constexpr std::int64_t kMinElementsPerThread = 1 << 15;
 
-void block_of_rows(const float* values, const float* rewards, const float* dones,
-                   const float* ratios, float* advantages, std::int64_t horizon, const Params& p) {
-  float carried[kBlock] = {};
-  for (std::int64_t j = 0; j < kBlock; ++j) advantages[j * horizon + horizon - 1] = 0.0f;
-  for (std::int64_t t = horizon - 2; t >= 0; --t) {
-    for (std::int64_t j = 0; j < kBlock; ++j) {
-      const std::int64_t i = j * horizon + t;
-      carried[j] = step(carried[j], values[i], values[i + 1], rewards[i + 1], dones[i + 1],
-                        ratios[i], p);
-      advantages[i] = carried[j];
-    }
-  }
-}
-
+// Rows [begin, end) in two passes per block of rows. Pass 1 computes td_error and trace_discount
+// for every column with forward, contiguous, vectorisable loops; pass 2 is the serial part,
+// advantage[t] = td_error[t] + trace_discount[t] * advantage[t + 1], over kBlock rows in lockstep.
 void rows_range(const float* values, const float* rewards, const float* dones, const float* ratios,
                 float* advantages, std::int64_t begin, std::int64_t end, std::int64_t horizon,
                 const Params& p) {
-  std::int64_t r = begin;
-  for (; r + kBlock <= end; r += kBlock) {
-    const std::int64_t offset = r * horizon;
-    block_of_rows(values + offset, rewards + offset, dones + offset, ratios + offset,
-                  advantages + offset, horizon, p);
-  }
-  for (; r < end; ++r) {
-    const std::int64_t offset = r * horizon;
-    row(values + offset, rewards + offset, dones + offset, ratios + offset, advantages + offset,
-        horizon, p);
+  std::vector<float> errors(static_cast<std::size_t>(kBlock * horizon));
+  std::vector<float> discounts(static_cast<std::size_t>(kBlock * horizon));
+  for (std::int64_t first = begin; first < end; first += kBlock) {
+    const std::int64_t rows = std::min(kBlock, end - first);
+    for (std::int64_t j = 0; j < rows; ++j) {
+      const std::int64_t offset = (first + j) * horizon;
+      const float* v = values + offset;
+      const float* r = rewards + offset;
+      const float* d = dones + offset;
+      const float* q = ratios + offset;
+      float* e = errors.data() + j * horizon;
+      float* k = discounts.data() + j * horizon;
+      for (std::int64_t t = 0; t + 1 < horizon; ++t) {
+        e[t] = td_error(v[t], v[t + 1], r[t + 1], d[t + 1], q[t], p);
+        k[t] = trace_discount(d[t + 1], q[t], p);
+      }
+    }
+    float carried[kBlock] = {};
+    for (std::int64_t j = 0; j < rows; ++j) advantages[(first + j) * horizon + horizon - 1] = 0.0f;
+    for (std::int64_t t = horizon - 2; t >= 0; --t) {
+      for (std::int64_t j = 0; j < rows; ++j) {
+        carried[j] = errors[j * horizon + t] + discounts[j * horizon + t] * carried[j];
+        advantages[(first + j) * horizon + t] = carried[j];
+      }
+    }
   }
 }
 

@@ -21,16 +21,31 @@ struct Params {
 };
 
 // min(x, clip) that keeps a NaN in x (fminf would replace it by the clip and hide bad input).
-METTA_HOST_DEVICE float clip_above(float x, float clip) { return clip < x ? clip : x; }
+template <class F>
+METTA_HOST_DEVICE F clip_above(F x, float clip) {
+  return clip < x ? clip : x;
+}
+
+// The two halves of one backward step. td_error is the clipped temporal-difference term of step t;
+// trace_discount is what the advantage carried back from t + 1 is multiplied by. F is float, or on
+// the CPU a GCC/Clang vector of floats.
+template <class F>
+METTA_HOST_DEVICE F td_error(F value, F next_value, F next_reward, F next_done, F ratio,
+                             const Params& p) {
+  const F not_done = 1.0f - next_done;
+  return clip_above(ratio, p.rho_clip) * (next_reward + p.gamma * next_value * not_done - value);
+}
+
+template <class F>
+METTA_HOST_DEVICE F trace_discount(F next_done, F ratio, const Params& p) {
+  return p.gamma * p.gae_lambda * clip_above(ratio, p.c_clip) * (1.0f - next_done);
+}
 
 // One backward step: the advantage at t from the advantage carried back from t + 1.
 METTA_HOST_DEVICE float step(float carried, float value, float next_value, float next_reward,
                              float next_done, float ratio, const Params& p) {
-  const float not_done = 1.0f - next_done;
-  const float rho = clip_above(ratio, p.rho_clip);
-  const float c = clip_above(ratio, p.c_clip);
-  const float delta = rho * (next_reward + p.gamma * next_value * not_done - value);
-  return delta + p.gamma * p.gae_lambda * c * not_done * carried;
+  return td_error(value, next_value, next_reward, next_done, ratio, p) +
+         trace_discount(next_done, ratio, p) * carried;
 }
 
 // One row of `horizon` elements. The last column is the bootstrap column: its value only feeds the

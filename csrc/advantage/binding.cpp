@@ -20,7 +20,6 @@ using metta::advantage::Params;
 
 namespace {
 
-using FloatArray = py::array_t<float, py::array::c_style>;
 
 Params make_params(double gamma, double gae_lambda, double rho_clip, double c_clip) {
   const auto require_finite = [](double x, const char* name) {
@@ -40,7 +39,7 @@ Params make_params(double gamma, double gae_lambda, double rho_clip, double c_cl
 // The array itself, after checking that it is exactly a C-contiguous float32 [rows, horizon].
 py::array checked(const py::handle& obj, const char* name, py::ssize_t rows, py::ssize_t horizon,
                   bool writeable) {
-  if (!FloatArray::check_(obj)) {
+  if (!py::array_t<float>::check_(obj)) {
     throw std::invalid_argument(std::string(name) + ": expected a numpy float32 array");
   }
   auto array = py::reinterpret_borrow<py::array>(obj);

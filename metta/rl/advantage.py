@@ -5,10 +5,10 @@ taken at ``t`` and the reward / done that arrived *with* observation ``t``. The 
 action at ``t`` therefore sits at ``t + 1``, and ``dones[t + 1] == 1`` stops the bootstrap from
 ``t + 1`` back into ``t``. For every row and ``t = H-2 .. 0``::
 
-    not_done  = 1 - dones[t+1]
-    delta_t   = min(ratio[t], rho_clip) * (rewards[t+1] + gamma * values[t+1] * not_done - values[t])
-    adv[t]    = delta_t + gamma * gae_lambda * min(ratio[t], c_clip) * not_done * adv[t+1]
-    adv[H-1]  = 0
+    not_done = 1 - dones[t+1]
+    delta_t  = min(ratio[t], rho_clip) * (rewards[t+1] + gamma * values[t+1] * not_done - values[t])
+    adv[t]   = delta_t + gamma * gae_lambda * min(ratio[t], c_clip) * not_done * adv[t+1]
+    adv[H-1] = 0
 
 The last column of each row is the *bootstrap column*: its value feeds the step before it, and its
 advantage is always written as exactly ``0`` (the reference left whatever the caller had put there).
@@ -159,14 +159,15 @@ def compute_advantage(
     vtrace_c_clip: float,
     device: torch.device | str,
 ) -> torch.Tensor:
-    """Writes GAE / V-trace advantages into ``advantages`` and returns it (see the module docstring).
+    """Writes GAE / V-trace advantages into ``advantages`` and returns it (see module docstring).
 
-    All five tensors are float32 ``[segments, horizon]``. The work runs on ``device``: inputs that live
-    elsewhere are moved there first, and the result is copied back into ``advantages`` wherever that
-    lives. Non-contiguous tensors and an ``advantages`` that shares memory with an input are handled
-    through temporary copies. The native CPU kernel uses ``torch.get_num_threads()`` threads; CUDA
-    work is queued on the current stream of ``device``. Without a usable native kernel for that device
-    the PyTorch reference runs instead, and the path taken is logged once.
+    All five tensors are float32 ``[segments, horizon]``. The work runs on ``device``: inputs that
+    live elsewhere are moved there first, and the result is copied back into ``advantages``
+    wherever that lives. Non-contiguous tensors and an ``advantages`` that shares memory with an
+    input are handled through temporary copies. The native CPU kernel uses
+    ``torch.get_num_threads()`` threads; CUDA work is queued on the current stream of ``device``.
+    Without a usable native kernel for that device the PyTorch reference runs instead, and the
+    path taken is logged once.
     """
     tensors = {
         "values": values,
