@@ -9,6 +9,14 @@
 
 #include "../../cpp/common/thread_pool.hpp"
 
+// On x86-64 with GCC, compile the kernel twice (AVX2+FMA and baseline) and pick at load time, so
+// one wheel runs everywhere and still uses 8-wide vectors where the chip has them.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define METTA_CPU_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define METTA_CPU_CLONES
+#endif
+
 namespace metta::advantage {
 namespace {
 
@@ -20,7 +28,8 @@ constexpr std::int64_t kMinElementsPerThread = 1 << 15;
 // Rows [begin, end) in two passes per block of rows. Pass 1 computes td_error and trace_discount
 // for every column with forward, contiguous, vectorisable loops; pass 2 is the serial part,
 // advantage[t] = td_error[t] + trace_discount[t] * advantage[t + 1], over kBlock rows in lockstep.
-void rows_range(const float* values, const float* rewards, const float* dones, const float* ratios,
+// The rows of a block are adjacent, so the block's output is one contiguous span.
+METTA_CPU_CLONES void rows_range(const float* values, const float* rewards, const float* dones, const float* ratios,
                 float* advantages, std::int64_t begin, std::int64_t end, std::int64_t horizon,
                 const Params& p) {
   std::vector<float> errors(static_cast<std::size_t>(kBlock * horizon));
@@ -40,14 +49,17 @@ void rows_range(const float* values, const float* rewards, const float* dones, c
         k[t] = trace_discount(d[t + 1], q[t], p);
       }
     }
+    // The scan overwrites the TD errors with advantages, then whole rows are copied out forward,
+    // which the memory system handles far better than kBlock interleaved backward streams.
     float carried[kBlock] = {};
-    for (std::int64_t j = 0; j < rows; ++j) advantages[(first + j) * horizon + horizon - 1] = 0.0f;
+    for (std::int64_t j = 0; j < rows; ++j) errors[j * horizon + horizon - 1] = 0.0f;
     for (std::int64_t t = horizon - 2; t >= 0; --t) {
       for (std::int64_t j = 0; j < rows; ++j) {
         carried[j] = errors[j * horizon + t] + discounts[j * horizon + t] * carried[j];
-        advantages[(first + j) * horizon + t] = carried[j];
+        errors[j * horizon + t] = carried[j];
       }
     }
+    std::copy_n(errors.data(), rows * horizon, advantages + first * horizon);
   }
 }
 
