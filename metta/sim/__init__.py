@@ -1,0 +1,1 @@
+"""Evaluation: simulations of a policy on named environments, and their stats database."""
