@@ -13,8 +13,9 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, Protocol
+
+from metta.common.closeable import Closeable
 
 __all__ = ["MetricLogger", "read_metrics"]
 
@@ -82,7 +83,7 @@ class _WandbSink:
         self._run.finish()
 
 
-class MetricLogger:
+class MetricLogger(Closeable):
     """Logs scalar metrics to ``<run_dir>/metrics.jsonl`` and, when asked, TensorBoard and W&B."""
 
     def __init__(
@@ -130,17 +131,6 @@ class MetricLogger:
         for sink in self._sinks:
             sink.close()
         self._sinks = []
-
-    def __enter__(self) -> MetricLogger:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:

@@ -13,7 +13,8 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
+
+from metta.common.closeable import Closeable
 
 __all__ = ["EvalStatsDB"]
 
@@ -45,7 +46,7 @@ CREATE INDEX IF NOT EXISTS episodes_by_policy ON episodes(policy_uri, simulation
 """
 
 
-class EvalStatsDB:
+class EvalStatsDB(Closeable):
     """One SQLite file of evaluation results; usable as a context manager."""
 
     def __init__(self, path: str | Path) -> None:
@@ -60,17 +61,6 @@ class EvalStatsDB:
     def close(self) -> None:
         """Closes the database file."""
         self._connection.close()
-
-    def __enter__(self) -> EvalStatsDB:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def record_episode(
         self,

@@ -10,15 +10,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from types import TracebackType
 
 import psutil
 import torch
 
+from metta.common.closeable import Closeable
+
 __all__ = ["SystemMonitor"]
 
 
-class SystemMonitor:
+class SystemMonitor(Closeable):
     """Samples the machine and this process on a daemon thread; stop() it (or use ``with``)."""
 
     def __init__(
@@ -58,21 +59,14 @@ class SystemMonitor:
             self._thread.join()
             self._thread = None
 
+    def close(self) -> None:
+        """Same as stop(): the monitor's ``with`` block stops it on exit."""
+        self.stop()
+
     @property
     def running(self) -> bool:
         """Whether the sampling thread is alive."""
         return self._thread is not None and self._thread.is_alive()
-
-    def __enter__(self) -> SystemMonitor:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while not self._stop.wait(self.sampling_interval_sec):
