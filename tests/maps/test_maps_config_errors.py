@@ -1,0 +1,73 @@
+"""Bad builder configs are refused with errors naming the field."""
+
+import pydantic
+import pytest
+
+from metta.mettagrid.maps import (
+    AsciiMapConfig,
+    MazePrimConfig,
+    RandomRoomConfig,
+    TerrainMapConfig,
+    VariedTerrainConfig,
+    build_map,
+    parse_map_config,
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: RandomRoomConfig(widht=10), "widht"),
+        (lambda: RandomRoomConfig(width=0), "width"),
+        (lambda: RandomRoomConfig(objects={"altar": -1}), "objects"),
+        (lambda: RandomRoomConfig(objects={"agent.agent": 2}), "use the agents field"),
+        (lambda: RandomRoomConfig(objects={"": 2}), "non-empty word"),
+        (lambda: RandomRoomConfig(agents={"team one": 1}), "group name"),
+        (lambda: RandomRoomConfig(width=2, height=2, agents=5), "agents: 5 agents do not fit"),
+        (lambda: RandomRoomConfig(border_object="empty"), "border_object"),
+        (lambda: MazePrimConfig(width=10), "width must be odd"),
+        (lambda: MazePrimConfig(start_pos=(1, 0)), "start_pos"),
+        (lambda: MazePrimConfig(end_pos=(0, 0)), "end_pos must differ"),
+        (lambda: MazePrimConfig(agents=0), "at least one agent"),
+        (lambda: VariedTerrainConfig(style="wavy"), "style"),
+        (lambda: TerrainMapConfig(dataset="terrain_mapz"), "unknown terrain dataset"),
+        (lambda: TerrainMapConfig(index=5, num_maps=5), "index 5 must be < num_maps 5"),
+        (AsciiMapConfig, "exactly one of path and text"),
+        (lambda: AsciiMapConfig(path="/no/such.map"), "path: no such map file"),
+        (lambda: RandomRoomConfig(seed=-1), "seed"),
+    ],
+)
+def test_bad_config_names_the_field(make, match):
+    with pytest.raises(pydantic.ValidationError, match=match):
+        make()
+
+
+def test_unknown_type_and_non_mapping():
+    with pytest.raises(pydantic.ValidationError, match="random"):
+        parse_map_config({"type": "randum"})
+    with pytest.raises(TypeError, match="map config must be"):
+        parse_map_config(["random"])
+    with pytest.raises(pydantic.ValidationError, match=r"room\.random\.widht"):
+        parse_map_config({"type": "multi_room", "room": {"type": "random", "widht": 3}})
+
+
+def test_disconnected_ascii_map_refused_unless_allowed():
+    text = "#####\n#@#_#\n#####"
+    with pytest.raises(ValueError, match="not every agent and object is reachable"):
+        build_map(AsciiMapConfig(text=text))
+    assert build_map(AsciiMapConfig(text=text, require_connected=False)).num_agents == 1
+
+
+def test_bad_ascii_character_names_line_and_column():
+    with pytest.raises(ValueError, match="line 2, column 3"):
+        build_map(AsciiMapConfig(text="###\n#@?\n###"))
+
+
+def test_too_many_objects_for_the_room():
+    with pytest.raises(ValueError, match="objects: placed"):
+        build_map(RandomRoomConfig(width=3, height=3, agents=1, objects={"altar": 5}), seed=0)
+
+
+def test_negative_seed_argument():
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        build_map(RandomRoomConfig(), seed=-3)
