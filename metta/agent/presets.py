@@ -1,0 +1,119 @@
+"""Named agent architectures: ``default`` (the seed's ``_get_default_agent_config``) and ``fast``.
+
+Both are plain dicts in the reference's config form, so a user can copy one and edit it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["AGENT_PRESETS", "agent_preset", "default_agent_config", "fast_agent_config"]
+
+_LIB = "metta.agent.components"
+
+
+def _conv(source: str, out_channels: int, kernel: int, stride: int, padding: int) -> dict[str, Any]:
+    """A Conv2d + ReLU node."""
+    params = {"out_channels": out_channels, "kernel_size": kernel, "stride": stride}
+    if padding:
+        params["padding"] = padding
+    return {"_target_": f"{_LIB}.conv2d.Conv2d", "sources": [{"name": source}], "nn_params": params}
+
+
+def _linear(source: str, out_features: int, nonlinearity: str | None = "nn.ReLU") -> dict[str, Any]:
+    """A Linear node with its activation."""
+    return {
+        "_target_": f"{_LIB}.linear.Linear",
+        "sources": [{"name": source}],
+        "nn_params": {"out_features": out_features},
+        "nonlinearity": nonlinearity,
+    }
+
+
+def _common_input_and_heads(hidden: int, layers: int, encoded_source: str) -> dict[str, Any]:
+    """Shaper, normaliser, LSTM core, actor layer, embeddings and the bilinear head."""
+    return {
+        "_core_": {
+            "_target_": f"{_LIB}.lstm.LSTM",
+            "sources": [{"name": encoded_source}],
+            "output_size": hidden,
+            "nn_params": {"num_layers": layers},
+        },
+        "actor_1": _linear("_core_", 512),
+        "_action_embeds_": {
+            "_target_": f"{_LIB}.action_embedding.ActionEmbedding",
+            "sources": None,
+            "nn_params": {"num_embeddings": 100, "embedding_dim": 16},
+        },
+        "_action_": {
+            "_target_": f"{_LIB}.actor_head.MettaActorSingleHead",
+            "sources": [{"name": "actor_1"}, {"name": "_action_embeds_"}],
+        },
+    }
+
+
+def _observation_nodes() -> dict[str, Any]:
+    """Token-to-box shaper followed by the per-feature normaliser."""
+    return {
+        "_obs_": {"_target_": f"{_LIB}.obs_token_to_box.ObsTokenToBoxShaper", "sources": None},
+        "obs_normalizer": {
+            "_target_": f"{_LIB}.obs_normalizer.ObservationNormalizer",
+            "sources": [{"name": "_obs_"}],
+        },
+    }
+
+
+def default_agent_config() -> dict[str, Any]:
+    """The metta.api default: padded 3x3 convs, 512 encoder, 1-layer LSTM 512, value on the core."""
+    components = _observation_nodes()
+    components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 1)
+    components["cnn2"] = _conv("cnn1", 64, 3, 1, 1)
+    components["obs_flattener"] = {
+        "_target_": f"{_LIB}.flatten.Flatten",
+        "sources": [{"name": "cnn2"}],
+    }
+    components["encoded_obs"] = _linear("obs_flattener", 512)
+    components.update(_common_input_and_heads(512, 1, "encoded_obs"))
+    components["_value_"] = _linear("_core_", 1, None)
+    return {
+        "clip_range": 0,
+        "analyze_weights_interval": 300,
+        "l2_init_weight_update_interval": 0,
+        "observations": {"obs_key": "grid_obs"},
+        "components": components,
+    }
+
+
+def fast_agent_config() -> dict[str, Any]:
+    """The reference's fast.yaml: k5/s3 and k3 convs, 128 encoder, 2-layer LSTM 128, 1024 critic."""
+    components = _observation_nodes()
+    components["cnn1"] = _conv("obs_normalizer", 64, 5, 3, 0)
+    components["cnn2"] = _conv("cnn1", 64, 3, 1, 0)
+    components["obs_flattener"] = {
+        "_target_": f"{_LIB}.flatten.Flatten",
+        "sources": [{"name": "cnn2"}],
+    }
+    components["fc1"] = _linear("obs_flattener", 128)
+    components["encoded_obs"] = _linear("fc1", 128)
+    components.update(_common_input_and_heads(128, 2, "encoded_obs"))
+    components["critic_1"] = _linear("_core_", 1024, "nn.Tanh")
+    components["critic_1"]["effective_rank"] = True
+    components["_value_"] = _linear("critic_1", 1, None)
+    return {
+        "clip_range": 0,
+        "analyze_weights_interval": 300,
+        "l2_init_weight_update_interval": 0,
+        "observations": {"obs_key": "grid_obs"},
+        "components": components,
+    }
+
+
+AGENT_PRESETS = {"default": default_agent_config, "fast": fast_agent_config}
+
+
+def agent_preset(name: str) -> dict[str, Any]:
+    """A fresh copy of a named preset; ValueError lists the known names."""
+    if name not in AGENT_PRESETS:
+        raise ValueError(f"unknown agent preset {name!r}; known presets: {sorted(AGENT_PRESETS)}")
+    return copy.deepcopy(AGENT_PRESETS[name]())
