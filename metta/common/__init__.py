@@ -1,0 +1,1 @@
+"""Shared utilities: profiling timers and run bookkeeping used by the training stack."""

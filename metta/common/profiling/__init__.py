@@ -1,0 +1,1 @@
+"""Profiling helpers: the named-timer Stopwatch."""
