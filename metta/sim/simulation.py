@@ -113,6 +113,8 @@ class Simulation:
                     self.name,
                     len(results.episode_returns),
                 )
+                if replay is not None:  # keep what was recorded: the episode up to now
+                    results.replay_path = replay.write(self._replay_path())
                 break
             with torch.no_grad():
                 observations = torch.as_tensor(obs, device=self.device)
@@ -151,6 +153,11 @@ class Simulation:
             replay_path=str(results.replay_path) if results.replay_path else None,
         )
 
+    def _replay_path(self) -> Path:
+        if self.replay_dir is None:
+            raise RuntimeError("Simulation: no replay_dir was given")
+        return self.replay_dir / f"{self.name.replace('/', '_')}.json.gz"
+
     def _start_replay(self, env: CurriculumVecEnv) -> EpisodeReplay | None:
         if self.replay_dir is None:
             return None
@@ -178,8 +185,7 @@ class Simulation:
         """Records game 0's frame; writes the replay when its first episode ends."""
         agents = env.agents_per_env
         if any(info["env_id"] == 0 for info in infos):
-            path = self.replay_dir / f"{self.name.replace('/', '_')}.json.gz"
-            results.replay_path = replay.write(path)
+            results.replay_path = replay.write(self._replay_path())
             return None
         view = env.driver_env
         replay.record(

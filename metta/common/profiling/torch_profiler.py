@@ -45,8 +45,9 @@ class TorchProfiler:
         return cls(config.interval_epochs, config.profile_dir)
 
     def should_profile(self, epoch: int) -> bool:
-        """Whether ``epoch`` is captured."""
-        return self.interval_epochs > 0 and epoch % self.interval_epochs == 0
+        """Whether ``epoch`` is captured: every interval_epochs-th epoch, never the first (a slow
+        warm-up epoch would be profiled at the start of every run)."""
+        return self.interval_epochs > 0 and epoch > 0 and epoch % self.interval_epochs == 0
 
     @contextmanager
     def profile_epoch(self, epoch: int) -> Iterator[None]:

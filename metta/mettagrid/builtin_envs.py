@@ -1,0 +1,152 @@
+"""Built-in named environments and curricula, addressed by the reference's config paths.
+
+``env_config(path)`` gives an EnvConfig; ``make_curriculum(path, ...)`` gives a Curriculum (a path
+naming a single env becomes a one-task curriculum). Unknown paths list the known ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from metta.mettagrid.config import (
+    ActionConfig,
+    ActionsConfig,
+    AttackActionConfig,
+    ConverterConfig,
+    GameConfig,
+    WallConfig,
+    default_objects,
+)
+from metta.mettagrid.curriculum import (
+    Curriculum,
+    SingleTaskCurriculum,
+    navigation_bucketed_curriculum,
+    navigation_map_config,
+)
+from metta.mettagrid.env_config import EnvConfig, apply_overrides
+from metta.mettagrid.maps import RandomRoomConfig
+
+__all__ = [
+    "CURRICULUM_PATHS",
+    "ENV_PATHS",
+    "env_config",
+    "make_curriculum",
+    "navigation_game",
+    "simple_env",
+]
+
+NAVIGATION_EVAL_SIZES = ("small", "medium", "large")
+
+
+def navigation_game(num_agents: int, max_steps: int = 1000) -> GameConfig:
+    """The navigation rules: move, rotate and take hearts from altars (1 reward per heart)."""
+    off = ActionConfig(enabled=False)
+    return GameConfig(
+        num_agents=num_agents,
+        max_steps=max_steps,
+        actions=ActionsConfig(
+            noop=ActionConfig(),
+            move=ActionConfig(),
+            rotate=ActionConfig(),
+            get_items=ActionConfig(),
+            put_items=off,
+            attack=AttackActionConfig(enabled=False),
+            swap=off,
+            change_color=off,
+        ),
+        objects={
+            "wall": WallConfig(type_id=1),
+            "altar": ConverterConfig(
+                type_id=8, output_resources={"heart": 1}, cooldown=255, initial_items=1
+            ),
+        },
+    )
+
+
+def simple_env(num_agents: int = 4, width: int = 32, height: int = 32) -> EnvConfig:
+    """The reference's default game on a ``width`` x ``height`` map (wall border included) with
+    its buildings scattered at random."""
+    if width < 3 or height < 3:
+        raise ValueError(
+            f"width and height must be >= 3 (a wall border and a room), got {width}x{height}"
+        )
+    objects = {"altar": 5, "mine_red": 10, "generator_red": 5, "armory": 1, "lasery": 1}
+    game = GameConfig(num_agents=num_agents, objects=default_objects())
+    room = RandomRoomConfig(
+        width=width - 2, height=height - 2, border_width=1, agents=num_agents, objects=objects
+    )
+    return EnvConfig(game=game, map_builder=room)
+
+
+def navigation_training_env(num_agents: int = 4) -> EnvConfig:
+    """Navigation on generated terrain: one room per agent, 30 altars each."""
+    return EnvConfig(
+        game=navigation_game(num_agents),
+        map_builder=navigation_map_config("terrain_maps_nohearts", 30, num_agents),
+    )
+
+
+def navigation_eval_env(size: str, num_agents: int = 4) -> EnvConfig:
+    """Navigation evaluation on balanced varied terrain of one size band."""
+    dataset = f"varied_terrain/balanced_{size}"
+    return EnvConfig(
+        game=navigation_game(num_agents),
+        map_builder=navigation_map_config(dataset, 20, num_agents),
+    )
+
+
+ENV_PATHS: dict[str, Callable[..., EnvConfig]] = {
+    "/env/mettagrid/simple": simple_env,
+    "/env/mettagrid/navigation/training/terrain": navigation_training_env,
+    **{
+        f"/env/mettagrid/navigation/evals/terrain_{size}": (
+            lambda num_agents=4, size=size: navigation_eval_env(size, num_agents)
+        )
+        for size in NAVIGATION_EVAL_SIZES
+    },
+}
+"""Named single environments; each factory takes ``num_agents`` (and the simple env a size)."""
+
+
+def _navigation_bucketed(
+    num_agents: int, seed: int, overrides: Mapping[str, Any] | None
+) -> Curriculum:
+    base = apply_overrides(navigation_training_env(num_agents), overrides)
+    return navigation_bucketed_curriculum(
+        base, map_path="map_builder", num_agents=num_agents, seed=seed
+    )
+
+
+CURRICULUM_PATHS: dict[str, Callable[[int, int, Mapping[str, Any] | None], Curriculum]] = {
+    "/env/mettagrid/curriculum/navigation/bucketed": _navigation_bucketed,
+}
+"""Named curricula: factory(num_agents, seed, env_overrides)."""
+
+
+def _unknown(path: str) -> ValueError:
+    known = "\n  ".join(sorted([*ENV_PATHS, *CURRICULUM_PATHS]))
+    return ValueError(f"unknown environment path {path!r}; known paths:\n  {known}")
+
+
+def env_config(path: str, overrides: Mapping[str, Any] | None = None, **kwargs: Any) -> EnvConfig:
+    """The named single environment, with ``overrides`` applied (kwargs go to its factory)."""
+    factory = ENV_PATHS.get(path)
+    if factory is None:
+        raise _unknown(path)
+    return apply_overrides(factory(**kwargs), overrides)
+
+
+def make_curriculum(
+    path: str,
+    *,
+    num_agents: int = 4,
+    seed: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+) -> Curriculum:
+    """The named curriculum, or a one-task curriculum around a named single environment."""
+    if path in CURRICULUM_PATHS:
+        return CURRICULUM_PATHS[path](num_agents, seed, overrides)
+    if path in ENV_PATHS:
+        return SingleTaskCurriculum(path, env_config(path, overrides, num_agents=num_agents))
+    raise _unknown(path)

@@ -1,0 +1,285 @@
+"""Environment: the vectorised MettaGrid env of metta.api, driven by a curriculum.
+
+Data flow: curriculum.get_task() -> EnvConfig -> map built (seeded by env seed, game, episode)
+-> engine game -> ... episode ends -> its score (mean agent reward) goes back to the task, the
+game gets its next task and map at once, and the episode's infos gain the curriculum keys of
+spec/mettagrid.md §7.2. Maps for the next episodes are built ahead on a background thread, so a
+reset never waits for a map builder.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import torch
+
+from metta.mettagrid.builtin_envs import make_curriculum, simple_env
+from metta.mettagrid.config import GameConfig
+from metta.mettagrid.curriculum import Curriculum, SingleTaskCurriculum, Task
+from metta.mettagrid.env_config import EnvConfig, apply_overrides
+from metta.mettagrid.maps import build_map
+from metta.mettagrid.vec_env import MettaGridVecEnv
+
+__all__ = ["CurriculumVecEnv", "Environment"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Episode:
+    """What a game plays next: the task, its game config, the built map and the map's labels."""
+
+    task: Task
+    game: GameConfig
+    grid: npt.NDArray[np.str_]
+    labels: tuple[str, ...]
+    desync: bool = False
+    """A shortened first training episode (see CurriculumVecEnv): not scored."""
+
+
+class _EpisodePlanner:
+    """Draws tasks and builds their maps; keeps one finished plan per game ready ahead of time."""
+
+    def __init__(self, curriculum: Curriculum, num_envs: int, num_agents: int, seed: int) -> None:
+        self.curriculum = curriculum
+        self.num_agents = num_agents
+        self.seed = seed
+        self._episodes = [0] * num_envs
+        self._ready: list[queue.Queue[_Episode | BaseException]] = [
+            queue.Queue(maxsize=1) for _ in range(num_envs)
+        ]
+        self._requests: queue.Queue[int | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+
+    def plan(self, game: int) -> _Episode:
+        """Builds game ``game``'s next episode now (the task is drawn under a lock)."""
+        with self._lock:
+            task = self.curriculum.get_task()
+            episode = self._episodes[game]
+            self._episodes[game] += 1
+        config = task.env_config
+        if not isinstance(config, EnvConfig):
+            raise TypeError(
+                f"curriculum task {task.id!r}: env_config must be an EnvConfig, got "
+                f"{type(config).__name__}"
+            )
+        level = build_map(
+            config.map_builder, seed=np.random.default_rng([self.seed, game, episode])
+        )
+        if level.num_agents != self.num_agents:
+            raise ValueError(
+                f"curriculum task {task.id!r}: its map holds {level.num_agents} agents, but the "
+                f"environment has {self.num_agents} per game (all tasks must agree)"
+            )
+        game_config = config.game
+        if game_config.num_agents is None:
+            game_config = game_config.model_copy(update={"num_agents": self.num_agents})
+        return _Episode(task, game_config, level.grid, level.labels)
+
+    def start_prefetch(self) -> None:
+        """Starts the background builder; each game's next plan is then built ahead."""
+        self._worker = threading.Thread(target=self._run, name="EpisodePlanner", daemon=True)
+        self._worker.start()
+        for game in range(len(self._ready)):
+            self._requests.put(game)
+
+    def _run(self) -> None:
+        while (game := self._requests.get()) is not None:
+            try:
+                self._ready[game].put(self.plan(game))
+            except BaseException as error:  # handed to the stepping thread, which re-raises
+                self._ready[game].put(error)
+
+    def next(self, game: int) -> _Episode:
+        """The plan built ahead for ``game`` (waiting for it if needed); queues the one after."""
+        if self._worker is None:
+            return self.plan(game)
+        result = self._ready[game].get()
+        self._requests.put(game)
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def stop(self) -> None:
+        """Stops the background builder."""
+        if self._worker is not None:
+            self._requests.put(None)
+            self._worker.join()
+            self._worker = None
+
+
+class CurriculumVecEnv(MettaGridVecEnv):
+    """MettaGridVecEnv whose games play curriculum tasks; episode infos carry curriculum keys."""
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        *,
+        num_agents: int,
+        num_envs: int,
+        num_threads: int | None,
+        seed: int,
+        is_training: bool,
+        device: torch.device,
+        prefetch_maps: bool = True,
+    ) -> None:
+        self.curriculum = curriculum
+        self.device = device
+        """Where the training loop sends this env's observations (the rollout's default)."""
+        self.is_training = is_training
+        self._planner = _EpisodePlanner(curriculum, num_envs, num_agents, seed)
+        self._desync_rng = np.random.default_rng([seed, 7919])
+        # The engine holds two plans per game: the episode playing and the one queued after it.
+        # The provider is called right after a game starts its queued episode (and once at
+        # construction), so each call promotes pending -> playing and queues a new plan.
+        self._playing: list[_Episode | None] = [None] * num_envs
+        self._pending: list[_Episode | None] = [None] * num_envs
+        self._finished: dict[int, _Episode] = {}
+        super().__init__(
+            map_provider=self._provide_map, num_envs=num_envs, num_threads=num_threads, seed=seed
+        )
+        if prefetch_maps:
+            self._planner.start_prefetch()
+
+    def _provide_map(self, game: int) -> tuple[GameConfig, npt.NDArray[np.str_]]:
+        started = self._pending[game]
+        if started is not None:
+            if self._playing[game] is not None:
+                self._finished[game] = self._playing[game]
+            self._playing[game] = started
+        episode = self._planner.next(game)
+        self._pending[game] = episode
+        config = episode.game
+        if started is None and self.is_training and config.max_steps > 1:
+            # Training starts every game at a different point of its episode (as the reference
+            # does), so episode ends and resets spread out instead of arriving together.
+            steps = int(self._desync_rng.integers(1, config.max_steps + 1))
+            config = config.model_copy(update={"max_steps": steps})
+            episode.desync = True
+        return config, episode.grid
+
+    def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
+        """Restarts every game on its queued task (an interrupted episode is not scored)."""
+        obs, infos = super().reset(seed)
+        self._finished.clear()
+        # Like PufferLib's async_reset: the next recv() returns these first observations (with
+        # zero rewards), which is where perform_rollout_step starts.
+        self._infos = []
+        self._sent = True
+        return obs, infos
+
+    def recv(self) -> tuple[Any, ...]:
+        """Results of the last send(); each finished episode's info gains the curriculum keys."""
+        obs, rewards, terminals, truncations, infos = super().recv()
+        for info in infos:
+            self._add_curriculum_info(info)
+        return obs, rewards, terminals, truncations, infos
+
+    def _add_curriculum_info(self, info: dict[str, Any]) -> None:
+        game = int(info["env_id"])
+        episode = self._finished.pop(game)
+        score = float(info["episode_return"])
+        if episode.desync:
+            info["desync_episode"] = True  # shortened first episode: not scored
+        else:
+            episode.task.complete(score)
+            info["task_reward"] = {episode.task.name: {"rewards.mean": score}}
+        info["task"] = episode.task.name
+        info["map_reward"] = dict.fromkeys(episode.labels, score)
+        info["task_completions"] = self.curriculum.completion_rates()
+        info["curriculum"] = self.curriculum.stats()
+        info["curriculum_task_probs"] = self.curriculum.get_task_probs()
+
+    def close(self) -> None:
+        """Stops the map builder thread and releases the engine."""
+        self._planner.stop()
+        super().close()
+
+
+_REFUSED = {
+    "async_factor": "the native engine steps every game in one call; there is no async pipeline",
+    "vectorization": "vectorisation is always native (one engine, a thread pool)",
+    "render_mode": "use env.driver_env.render() on one game",
+}
+
+
+def Environment(  # noqa: N802  (the seed's factory name)
+    curriculum_path: str | None = None,
+    env_config: EnvConfig | Mapping[str, Any] | None = None,
+    *,
+    num_agents: int = 4,
+    width: int = 32,
+    height: int = 32,
+    num_envs: int = 1,
+    num_workers: int | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    is_training: bool = True,
+    device: str | torch.device = "cpu",
+    env_overrides: Mapping[str, Any] | None = None,
+    curriculum: Curriculum | None = None,
+    **unsupported: Any,
+) -> CurriculumVecEnv:
+    """Builds the vectorised env of metta.api (contract in metta/mettagrid/vec_env.py).
+
+    Exactly one source of tasks: ``curriculum_path`` (a named curriculum or env, see
+    metta.mettagrid.builtin_envs), ``env_config`` (an EnvConfig or a dict of one), ``curriculum``
+    (any Curriculum), or none of them for the reference's default game on a random
+    ``width`` x ``height`` room. ``num_agents`` is the agents per game; ``num_envs`` games run on
+    ``num_workers`` threads (default: all cores). ``batch_size`` (the reference's envs per recv
+    batch) must equal ``num_envs``: the engine always steps every game. ``is_training`` staggers
+    the first episodes; ``device`` is kept as ``env.device`` for the training loop;
+    ``env_overrides`` is a nested dict applied to every task's config.
+    """
+    if unsupported:
+        reasons = [
+            f"{name} ({_REFUSED.get(name, 'not an Environment argument')})" for name in unsupported
+        ]
+        raise TypeError("Environment: unsupported arguments: " + "; ".join(reasons))
+    sources = [curriculum_path is not None, env_config is not None, curriculum is not None]
+    if sum(sources) > 1:
+        raise ValueError("Environment: pass at most one of curriculum_path, env_config, curriculum")
+    if num_agents < 1:
+        raise ValueError(f"Environment: num_agents must be >= 1, got {num_agents}")
+    if num_envs < 1:
+        raise ValueError(f"Environment: num_envs must be >= 1, got {num_envs}")
+    if batch_size is not None and batch_size != num_envs:
+        raise ValueError(
+            f"Environment: batch_size={batch_size} must equal num_envs={num_envs} (the native "
+            "engine steps every game in each call; leave batch_size out)"
+        )
+    if curriculum_path is not None:
+        curriculum = make_curriculum(
+            curriculum_path, num_agents=num_agents, seed=seed, overrides=env_overrides
+        )
+    elif curriculum is None:
+        if env_config is None:
+            config = simple_env(num_agents, width, height)
+        else:
+            config = (
+                env_config
+                if isinstance(env_config, EnvConfig)
+                else EnvConfig.model_validate(env_config)
+            )
+        curriculum = SingleTaskCurriculum("env", apply_overrides(config, env_overrides))
+    elif env_overrides:
+        raise ValueError(
+            "Environment: env_overrides needs curriculum_path or env_config, not a curriculum"
+        )
+    return CurriculumVecEnv(
+        curriculum,
+        num_agents=num_agents,
+        num_envs=num_envs,
+        num_threads=num_workers,
+        seed=seed,
+        is_training=is_training,
+        device=torch.device(device),
+    )
