@@ -19,6 +19,7 @@ from metta.mettagrid.config import (
     default_objects,
 )
 from metta.mettagrid.curriculum import (
+    BucketedCurriculum,
     Curriculum,
     SingleTaskCurriculum,
     navigation_bucketed_curriculum,
@@ -87,6 +88,12 @@ def navigation_training_env(num_agents: int = 4) -> EnvConfig:
     )
 
 
+def navigation_room_env(num_agents: int = 4) -> EnvConfig:
+    """Navigation in one small open room shared by all agents: 100 steps, 8 altars."""
+    room = RandomRoomConfig(width=11, height=11, agents=num_agents, objects={"altar": 8})
+    return EnvConfig(game=navigation_game(num_agents, max_steps=100), map_builder=room)
+
+
 def navigation_eval_env(size: str, num_agents: int = 4) -> EnvConfig:
     """Navigation evaluation on balanced varied terrain of one size band."""
     dataset = f"varied_terrain/balanced_{size}"
@@ -99,6 +106,7 @@ def navigation_eval_env(size: str, num_agents: int = 4) -> EnvConfig:
 ENV_PATHS: dict[str, Callable[..., EnvConfig]] = {
     "/env/mettagrid/simple": simple_env,
     "/env/mettagrid/navigation/training/terrain": navigation_training_env,
+    "/env/mettagrid/navigation/training/room": navigation_room_env,
     **{
         f"/env/mettagrid/navigation/evals/terrain_{size}": (
             lambda num_agents=4, size=size: navigation_eval_env(size, num_agents)
@@ -118,8 +126,23 @@ def _navigation_bucketed(
     )
 
 
+def _navigation_rooms(
+    num_agents: int, seed: int, overrides: Mapping[str, Any] | None
+) -> Curriculum:
+    """Small-room navigation bucketed by room size and altar count: learnable in minutes on a
+    CPU, the quick start's curriculum."""
+    base = apply_overrides(navigation_room_env(num_agents), overrides)
+    buckets = {
+        "map_builder.width": {"values": [9, 11, 13]},
+        "map_builder.height": {"values": [9, 11, 13]},
+        "map_builder.objects.altar": {"values": [6, 10]},
+    }
+    return BucketedCurriculum(base, buckets, seed=seed)
+
+
 CURRICULUM_PATHS: dict[str, Callable[[int, int, Mapping[str, Any] | None], Curriculum]] = {
     "/env/mettagrid/curriculum/navigation/bucketed": _navigation_bucketed,
+    "/env/mettagrid/curriculum/navigation/rooms": _navigation_rooms,
 }
 """Named curricula: factory(num_agents, seed, env_overrides)."""
 

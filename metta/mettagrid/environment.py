@@ -168,13 +168,9 @@ class CurriculumVecEnv(MettaGridVecEnv):
 
     def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
         """Restarts every game on its queued task (an interrupted episode is not scored)."""
-        obs, infos = super().reset(seed)
+        result = super().reset(seed)
         self._finished.clear()
-        # Like PufferLib's async_reset: the next recv() returns these first observations (with
-        # zero rewards), which is where perform_rollout_step starts.
-        self._infos = []
-        self._sent = True
-        return obs, infos
+        return result
 
     def recv(self) -> tuple[Any, ...]:
         """Results of the last send(); each finished episode's info gains the curriculum keys."""

@@ -84,5 +84,7 @@ class RunConfig(_Config):
     """PPO, optimizer, buffer sizes, intervals."""
     evaluation: SimulationSuiteConfig = Field(default_factory=navigation_evaluation)
     """Run every trainer.simulation.evaluate_interval epochs."""
+    replay_env: str | None = None
+    """Env or curriculum path of the periodic replays (default: the training curriculum)."""
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     """Metric sinks and displays."""

@@ -52,6 +52,7 @@ from metta.rl.trainer_config import TrainerConfig
 from metta.rl.training_phase import train_on_experience
 from metta.rl.update import gradient_stats
 from metta.sim.simulation import Simulation, SimulationSuite
+from metta.sim.simulation_config import SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
 
 __all__ = ["TrainResult", "train"]
@@ -364,38 +365,48 @@ class _Run:
                 }
                 record.policy = self.agent
                 saved = self.policy_store.save(record)
-                self.latest_policy_uri = saved.uri
-                save_trainer_state(
-                    self.trainer_cfg.checkpoint.checkpoint_dir,
-                    agent_step=self.agent_step,
-                    epoch=self.epoch,
-                    optimizer=self.optimizer,
-                    lr_scheduler=self.lr_scheduler,
-                    kickstarter=self.kickstarter if self.kickstarter.enabled else None,
-                    stopwatch=self.timer,
-                    policy_path=saved.uri,
-                )
+            self.latest_policy_uri = saved.uri
+            # After the policy, and outside every timer: the stopwatch state is part of it.
+            save_trainer_state(
+                self.trainer_cfg.checkpoint.checkpoint_dir,
+                agent_step=self.agent_step,
+                epoch=self.epoch,
+                optimizer=self.optimizer,
+                lr_scheduler=self.lr_scheduler,
+                kickstarter=self.kickstarter if self.kickstarter.enabled else None,
+                stopwatch=self.timer,
+                policy_path=saved.uri,
+            )
             logger.info("saved checkpoint %s at agent step %d", saved.uri, self.agent_step)
         self.saved_epoch = self.epoch
         self.context.barrier()
 
     def generate_replay(self) -> None:
-        """One evaluation episode on the first evaluation env, as a replay and its viewer page."""
-        if not self.context.is_master or not self.config.evaluation.simulations:
+        """One episode on the replay env (default: the training curriculum), as a replay file
+        and its viewer page."""
+        if not self.context.is_master:
             return
-        name, simulation = next(iter(self.config.evaluation.simulations.items()))
+        env = self.config.env
+        simulation = SingleEnvSimulationConfig(
+            env=self.config.replay_env or env.curriculum_path,
+            num_agents=env.num_agents,
+            num_envs=1,
+            env_overrides=env.env_overrides,
+            seed=self.config.seed,
+        )
         with self.timer("_generate_replay"):
             results = Simulation(
-                f"replay/epoch_{self.epoch:06d}/{name}",
-                simulation.model_copy(update={"num_episodes": 1}),
+                f"replay/epoch_{self.epoch:06d}",
+                simulation,
                 self.agent,
                 self.device,
                 replay_dir=self.trainer_cfg.simulation.replay_dir,
             ).run()
         if results.replay_path is not None:
-            page = write_replay_html(
-                results.replay_path, results.replay_path.with_suffix("").with_suffix(".html")
+            page = results.replay_path.with_name(
+                results.replay_path.name.replace(".json.gz", ".html")
             )
+            write_replay_html(results.replay_path, page)
             logger.info("replay written to %s (open %s in a browser)", results.replay_path, page)
 
     # 5. Cleanup ----------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+// get_output (config key get_items): the agent takes every output item the converter in front
+// holds, as far as its own caps allow. Input items are never returned. Succeeds iff at least one
+// item moved; the converter then tries to start. Stats: <item>.get.
+#pragma once
+
+#include "../core/action.hpp"
+#include "../game.hpp"
+#include "../objects/converter.hpp"
+
+namespace metta::engine {
+
+class GetOutput final : public ActionHandler {
+ public:
+  GetOutput(const ParamReader& params, CompileContext& context)
+      : ActionHandler(params, context, "get_output", 0) {}
+
+ protected:
+  bool run(Game& game, Agent& actor, int /*arg*/) const override {
+    GridObject* target = game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
+    if (target == nullptr || target->kind() != kinds::kConverter) return false;
+    auto& converter = static_cast<Converter&>(*target);
+    const auto& recipe = converter.config().recipe_output;
+    const AgentStatIds& ids = *actor.config().ids;
+    bool moved = false;
+    for (std::size_t item = 0; item < recipe.size(); ++item) {
+      if (recipe[item] == 0 || converter.inventory[item] == 0) continue;
+      const int taken = actor.update_inventory(static_cast<ItemId>(item), converter.inventory[item]);
+      if (taken == 0) continue;
+      converter.update_inventory(static_cast<ItemId>(item), -taken);
+      actor.stats.add(ids.get[item], taken);
+      moved = true;
+    }
+    if (moved) converter.try_start(game);
+    return moved;
+  }
+};
+
+}  // namespace metta::engine

@@ -1,0 +1,41 @@
+// put_recipe_items (config key put_items): the agent puts, for each input item of the converter in
+// front, up to one recipe's worth of what it holds. Succeeds iff at least one item moved; the
+// converter then tries to start. Stats: <item>.put.
+#pragma once
+
+#include <algorithm>
+
+#include "../core/action.hpp"
+#include "../game.hpp"
+#include "../objects/converter.hpp"
+
+namespace metta::engine {
+
+class PutRecipeItems final : public ActionHandler {
+ public:
+  PutRecipeItems(const ParamReader& params, CompileContext& context)
+      : ActionHandler(params, context, "put_recipe_items", 0) {}
+
+ protected:
+  bool run(Game& game, Agent& actor, int /*arg*/) const override {
+    GridObject* target = game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
+    if (target == nullptr || target->kind() != kinds::kConverter) return false;
+    auto& converter = static_cast<Converter&>(*target);
+    const auto& recipe = converter.config().recipe_input;
+    const AgentStatIds& ids = *actor.config().ids;
+    bool moved = false;
+    for (std::size_t item = 0; item < recipe.size(); ++item) {
+      const int offer = std::min<int>(recipe[item], actor.inventory[item]);
+      if (offer == 0) continue;
+      const int accepted = converter.update_inventory(static_cast<ItemId>(item), offer);
+      if (accepted == 0) continue;
+      actor.update_inventory(static_cast<ItemId>(item), -accepted);
+      actor.stats.add(ids.put[item], accepted);
+      moved = true;
+    }
+    if (moved) converter.try_start(game);
+    return moved;
+  }
+};
+
+}  // namespace metta::engine

@@ -1,0 +1,126 @@
+// Game: one MettaGrid episode at a time: grid, objects, agents, event queue, stats.
+// Data flow of step(): actions in -> events -> shuffled priority passes of actions -> group reward
+// sharing -> rewards, observations, truncations out (into caller-owned slices).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/event_queue.hpp"
+#include "core/grid.hpp"
+#include "core/rng.hpp"
+#include "game_config.hpp"
+#include "obs/token_encoder.hpp"
+#include "objects/agent.hpp"
+
+namespace metta::engine {
+
+// A map as config cell codes, row-major: 0 = empty, k = config.objects[k - 1].
+struct MapData {
+  int height = 0;
+  int width = 0;
+  std::vector<std::uint16_t> cells;
+
+  // Checks the map against a config; returns its number of agents. Throws std::invalid_argument.
+  std::size_t validate(const CompiledConfig& config) const;
+};
+
+// Output slices of one game inside the batch buffers.
+struct GameIO {
+  const std::int32_t* actions = nullptr;  // [agents, 2]
+  std::uint8_t* observations = nullptr;   // [agents, tokens, 3]
+  float* rewards = nullptr;               // [agents]
+  bool* terminals = nullptr;              // [agents]
+  bool* truncations = nullptr;            // [agents]
+};
+
+// Totals of a finished episode, kept when the game resets itself.
+struct EpisodeSummary {
+  std::uint64_t steps = 0;
+  std::vector<float> rewards;                 // per agent, after group sharing
+  std::vector<double> game_stats;             // by game stat id
+  std::vector<std::vector<double>> agent_stats;  // per agent, by agent stat id
+};
+
+class Game {
+ public:
+  Game(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const MapData> map);
+
+  // Starts an episode on the pending config/map; writes the first observations and, unless
+  // io.rewards is null (autoreset keeps the last step's), zero rewards and cleared flags.
+  void reset(std::uint64_t seed, const GameIO& io);
+  void step(const GameIO& io);
+  // Config and map the next reset() will use (same agent count).
+  void set_next(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const MapData> map);
+  // Copies the current episode's totals into last_episode().
+  void summarize_episode();
+
+  // State queries.
+  [[nodiscard]] const CompiledConfig& config() const { return *config_; }
+  [[nodiscard]] const std::shared_ptr<const CompiledConfig>& config_handle() const { return config_; }
+  [[nodiscard]] const MapData& map() const { return *map_; }
+  [[nodiscard]] std::size_t num_agents() const { return num_agents_; }
+  [[nodiscard]] std::uint64_t current_step() const { return current_step_; }
+  [[nodiscard]] bool episode_over() const;
+  [[nodiscard]] const std::vector<Agent*>& agents() const { return agents_; }
+  [[nodiscard]] const std::vector<GridObject*>& objects() const { return object_ptrs_; }
+  [[nodiscard]] const std::vector<std::uint8_t>& action_success() const { return action_success_; }
+  [[nodiscard]] const std::vector<float>& episode_rewards() const { return episode_rewards_; }
+  [[nodiscard]] const EpisodeSummary& last_episode() const { return last_episode_; }
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  [[nodiscard]] const Grid& grid() const { return grid_; }
+
+  // Used by actions and objects.
+  [[nodiscard]] Agent* agent_at(Location loc) const;
+  [[nodiscard]] GridObject* object_at(Location loc, Layer layer) const;
+  // Moves an object to an empty cell of its layer; false if out of bounds or occupied.
+  bool move(GridObject& object, Location to);
+  // Exchanges the locations of two objects (each keeps its layer).
+  void swap(GridObject& a, GridObject& b);
+  void schedule(ObjectIndex object, std::uint8_t type, std::uint32_t delay);
+
+ private:
+  // Phases of step(), in order.
+  void begin_step();
+  void process_events();
+  void shuffle_agent_order();
+  void run_actions(const std::int32_t* actions);
+  void share_group_rewards();
+  void write_rewards(float* rewards);
+  void write_observations(std::uint8_t* observations);
+  void write_episode_end(bool* terminals, bool* truncations) const;
+
+  void build_objects();
+  // Grid bookkeeping of one object: put it on / take it off its cell (and the token-cache code).
+  void place(GridObject& object, Location loc);
+  void lift(const GridObject& object);
+
+  std::shared_ptr<const CompiledConfig> config_;
+  std::shared_ptr<const MapData> map_;
+  std::shared_ptr<const CompiledConfig> next_config_;
+  std::shared_ptr<const MapData> next_map_;
+
+  Grid grid_;
+  TokenEncoder encoder_;
+  EventQueue events_;
+  Rng rng_;
+  std::vector<std::unique_ptr<GridObject>> objects_;  // index = ObjectIndex, [0] empty
+  std::vector<GridObject*> object_ptrs_;
+  std::vector<StaticTokens> static_tokens_;   // by static code: tokens of unchanging objects
+  std::vector<std::uint8_t> static_code_;     // per object: its code (0: ask the object)
+  std::vector<Agent*> agents_;
+  std::vector<std::uint32_t> order_;           // shuffled agent order
+  std::vector<std::uint8_t> action_success_;
+  std::vector<float> episode_rewards_;
+  std::vector<float> group_pool_;               // per group slot
+  std::vector<std::uint32_t> group_size_;       // per group slot
+  Stats stats_;
+  EpisodeSummary last_episode_;
+  std::size_t num_agents_ = 0;
+  std::uint64_t current_step_ = 0;
+  int max_priority_ = 0;
+};
+
+}  // namespace metta::engine

@@ -1,0 +1,318 @@
+"""MettaGridVecEnv: N MettaGrid games stepped together by the native engine on a thread pool.
+
+Public contract (DESIGN.md):
+- ``reset(seed=None) -> (obs, infos)`` and ``step(actions) -> (obs, rewards, terminals,
+  truncations, infos)``; ``send(actions)`` / ``recv()`` split one step in two (``send`` runs the
+  step with the GIL released, ``recv`` hands back its results).
+- ``obs`` uint8 ``[num_envs * agents_per_env, num_observation_tokens, 3]`` tokens
+  ``(location, feature id, value)`` padded with 0xFF; ``actions`` int32 ``[num_agents, 2]``
+  (action type, argument); ``rewards`` float32, ``terminals`` / ``truncations`` bool
+  ``[num_agents]``. The arrays returned are always the same numpy views of the engine's own
+  buffers (no copy): read them before the next step, copy them to keep them.
+- Agents of game g are rows ``g * agents_per_env ... (g + 1) * agents_per_env - 1``.
+- Autoreset: a game whose episode ends (``truncations`` true at ``max_steps``; the engine never
+  sets ``terminals``) restarts inside the same step on its next map, so the observation returned
+  with the final rewards and flags is already the new episode's first one. ``infos`` is a list
+  with one dict per episode that ended in this step (see ``_episode_info``). The other games are
+  not held up: resets run in the same parallel pass.
+- Maps: either one ``config`` plus one ``map_grid`` (a numpy array of object names, e.g. from
+  ``metta.mettagrid.maps.ascii.load_ascii_map``) for every game and episode, or a
+  ``map_provider(game_index) -> (GameConfig, map_grid)``. The provider is called once per game at
+  construction (the first episode), once per game in every reset() (for the episode after the
+  one reset starts) and once for a game whose episode ended (again for the episode after the one
+  that just started), so every episode gets a fresh map and the call happens outside the native
+  step. All maps need the same number of agents, and all configs the same window, token count,
+  items and action set.
+- Determinism: episode e of game g is seeded from (seed, g, e), so results are bit-identical for
+  any ``num_threads`` and do not depend on the other games of the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from metta.mettagrid import _mettagrid
+from metta.mettagrid.config import GameConfig
+from metta.mettagrid.engine_config import compile_game, encode_map
+from metta.mettagrid.game_view import GameView
+
+__all__ = ["MapProvider", "MettaGridVecEnv"]
+
+MapProvider = Callable[[int], tuple[GameConfig, npt.ArrayLike]]
+
+
+class _Compiler:
+    """Compiles each distinct GameConfig once (configs from a curriculum repeat)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, _mettagrid.CompiledConfig] = {}
+
+    def __call__(self, config: GameConfig) -> _mettagrid.CompiledConfig:
+        key = config.model_dump_json()
+        compiled = self._cache.get(key)
+        if compiled is None:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            compiled = compile_game(config)
+            self._cache[key] = compiled
+        return compiled
+
+
+class MettaGridVecEnv:
+    """N games in one native batch; see the module docstring for the full contract."""
+
+    def __init__(
+        self,
+        config: GameConfig | None = None,
+        map_grid: npt.ArrayLike | None = None,
+        *,
+        map_provider: MapProvider | None = None,
+        num_envs: int = 1,
+        num_threads: int | None = None,
+        seed: int = 0,
+        autoreset: bool = True,
+    ) -> None:
+        if num_envs < 1:
+            raise ValueError(f"num_envs: must be at least 1, got {num_envs}")
+        if num_threads is not None and num_threads < 1:
+            raise ValueError(
+                f"num_threads: must be at least 1 (or None for all cores), got {num_threads}"
+            )
+        if (map_provider is None) == (map_grid is None):
+            raise ValueError("pass exactly one of map_grid (with config) or map_provider")
+        if map_provider is not None and config is not None:
+            raise ValueError("config: not used with map_provider (the provider returns configs)")
+        self._provider = map_provider
+        self._compile = _Compiler()
+        self.configs: list[GameConfig] = []
+        """The GameConfig the provider last gave for each game (that of its next episode)."""
+        if map_provider is None:
+            game_config = config if config is not None else GameConfig()
+            compiled = self._compile(game_config)
+            cells = encode_map(map_grid, compiled, game_config.num_agents)
+            games = [(compiled, cells)] * num_envs
+            self.configs = [game_config] * num_envs
+        else:
+            games = [self._provide(game) for game in range(num_envs)]
+        threads = num_threads if num_threads is not None else min(num_envs, os.cpu_count() or 1)
+        self._batch = _mettagrid.Batch(games, threads, autoreset)
+        self._compiled = games[0][0]
+        self._obs, self._rewards, self._terminals, self._truncations = self._batch.buffers()
+        self._batch.reset(seed)  # objects exist (grid_objects, render) before the first reset()
+        self._num_envs = num_envs
+        self._next_seed = seed
+        self._infos: list[dict[str, Any]] = []
+        self._sent = False
+        self._closed = False
+        self.driver_env = GameView(self._batch, 0, self._compiled)
+        """The first game, for its properties (action names, features, grid objects, render)."""
+
+    def _provide(self, game: int) -> tuple[_mettagrid.CompiledConfig, npt.NDArray[np.uint16]]:
+        if self._provider is None:
+            raise RuntimeError("no map_provider")
+        config, grid = self._provider(game)
+        if not isinstance(config, GameConfig):
+            raise TypeError(
+                f"map_provider must return (GameConfig, grid), got {type(config).__name__}"
+            )
+        compiled = self._compile(config)
+        if len(self.configs) <= game:
+            self.configs.append(config)
+        else:
+            self.configs[game] = config
+        return compiled, encode_map(grid, compiled, config.num_agents)
+
+    # Sizes and spaces.
+    @property
+    def num_envs(self) -> int:
+        """Number of games."""
+        return self._num_envs
+
+    @property
+    def agents_per_env(self) -> int:
+        """Agents in each game."""
+        return int(self._batch.agents_per_game)
+
+    @property
+    def num_agents(self) -> int:
+        """Agents over all games (rows of obs/actions)."""
+        return int(self._batch.total_agents)
+
+    @property
+    def num_threads(self) -> int:
+        """Threads the batch steps on."""
+        return int(self._batch.num_threads)
+
+    @property
+    def single_observation_space(self) -> Any:
+        """gymnasium Box(0, 255, (tokens, 3), uint8) of one agent."""
+        return self.driver_env.single_observation_space
+
+    @property
+    def single_action_space(self) -> Any:
+        """gymnasium MultiDiscrete([actions, max arg + 1]) int32 of one agent."""
+        return self.driver_env.single_action_space
+
+    @property
+    def action_names(self) -> list[str]:
+        """Action type i's name."""
+        return self.driver_env.action_names
+
+    @property
+    def max_action_args(self) -> list[int]:
+        """Largest valid argument of action type i."""
+        return self.driver_env.max_action_args
+
+    @property
+    def observations(self) -> npt.NDArray[np.uint8]:
+        """The engine's observation buffer (the array step() returns)."""
+        return self._obs
+
+    @property
+    def rewards(self) -> npt.NDArray[np.float32]:
+        """The engine's reward buffer."""
+        return self._rewards
+
+    @property
+    def terminals(self) -> npt.NDArray[np.bool_]:
+        """The engine's terminal flags (never set by MettaGrid rules)."""
+        return self._terminals
+
+    @property
+    def truncations(self) -> npt.NDArray[np.bool_]:
+        """The engine's truncation flags."""
+        return self._truncations
+
+    def set_buffers(
+        self,
+        observations: npt.NDArray[np.uint8],
+        rewards: npt.NDArray[np.float32],
+        terminals: npt.NDArray[np.bool_],
+        truncations: npt.NDArray[np.bool_],
+    ) -> None:
+        """Makes the engine write into caller arrays (exact dtype and shape, C-contiguous,
+        writeable; never converted) from the next reset/step on; step() then returns them."""
+        self._batch.set_buffers(observations, rewards, terminals, truncations)
+        self._obs, self._rewards, self._terminals, self._truncations = (
+            observations,
+            rewards,
+            terminals,
+            truncations,
+        )
+
+    def observation_address(self) -> int:
+        """Address of the engine's observation memory (for zero-copy checks)."""
+        return int(self._batch.observation_address())
+
+    # Stepping.
+    def reset(self, seed: int | None = None) -> tuple[npt.NDArray[np.uint8], list[dict[str, Any]]]:
+        """Restarts every game; episode e of game g is seeded from (seed, g, e).
+
+        ``seed=None`` uses the constructor's seed for the first reset and the previous seed + 1
+        afterwards.
+        """
+        self._check_open()
+        if seed is None:
+            seed = self._next_seed
+        if not 0 <= seed < 2**64:
+            raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+        self._next_seed = seed + 1
+        self._batch.reset(seed)
+        if self._provider is not None:
+            for game in range(self._num_envs):
+                self._batch.set_next(game, *self._provide(game))
+        # Like PufferLib's async_reset: the next recv() returns these first observations (with
+        # zero rewards and flags), which is where a rollout loop of recv/act/send starts.
+        self._infos = []
+        self._sent = True
+        return self._obs, []
+
+    def send(self, actions: npt.NDArray[np.int32]) -> None:
+        """Steps every game with ``actions`` (int32 [num_agents, 2]); results come from recv()."""
+        self._check_open()
+        if not isinstance(actions, np.ndarray):
+            raise TypeError(f"actions: expected a numpy int32 array, got {type(actions).__name__}")
+        any_done = self._batch.step(actions)
+        self._infos = self._collect_episodes() if any_done else []
+        self._sent = True
+
+    def recv(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.uint8],
+        npt.NDArray[np.float32],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.bool_],
+        list[dict[str, Any]],
+    ]:
+        """Results of the last send(): (obs, rewards, terminals, truncations, infos)."""
+        if not self._sent:
+            raise RuntimeError("recv() called without a preceding send()")
+        self._sent = False
+        return self._obs, self._rewards, self._terminals, self._truncations, self._infos
+
+    def step(
+        self, actions: npt.NDArray[np.int32]
+    ) -> tuple[
+        npt.NDArray[np.uint8],
+        npt.NDArray[np.float32],
+        npt.NDArray[np.bool_],
+        npt.NDArray[np.bool_],
+        list[dict[str, Any]],
+    ]:
+        """send(actions) then recv()."""
+        self.send(actions)
+        return self.recv()
+
+    def _collect_episodes(self) -> list[dict[str, Any]]:
+        infos = []
+        for game, done in enumerate(self._batch.episodes_done()):
+            if not done:
+                continue
+            infos.append(self._episode_info(game))
+            if self._provider is not None:
+                self._batch.set_next(game, *self._provide(game))
+        return infos
+
+    def _episode_info(self, game: int) -> dict[str, Any]:
+        """Summary of game ``game``'s finished episode.
+
+        Keys: ``env_id``, ``episode_length``, ``episode_rewards`` (per agent, after sharing),
+        ``episode_return`` (their mean), ``game`` (game stats), ``agent`` (agent stats averaged
+        over agents).
+        """
+        summary = self._batch.last_episode(game)
+        rewards = np.asarray(summary["rewards"], dtype=np.float32)
+        return {
+            "env_id": game,
+            "episode_length": int(summary["steps"]),
+            "episode_rewards": rewards,
+            "episode_return": float(rewards.mean()),
+            "game": dict(summary["game"]),
+            "agent": average_agent_stats(summary["agent"]),
+        }
+
+    def close(self) -> None:
+        """Marks the env closed (reset/step then raise). The engine's threads and memory go with
+        the last reference to it: this env or an array it returned."""
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("environment is closed")
+
+
+def average_agent_stats(per_agent: list[dict[str, float]]) -> dict[str, float]:
+    """Mean of each agent stat over all agents (a missing key counts as 0)."""
+    if not per_agent:
+        return {}
+    totals: dict[str, float] = {}
+    for stats in per_agent:
+        for key, value in stats.items():
+            totals[key] = totals.get(key, 0.0) + value
+    return {key: value / len(per_agent) for key, value in totals.items()}

@@ -1,0 +1,98 @@
+"""The ready-made trainer end to end: artifacts, metrics, resume, and a run killed with -9."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+import yaml
+from conftest import tiny_run_config
+
+from metta.common.metric_logger import read_metrics
+from metta.mettagrid.replays import load_replay
+from metta.rl.run_config import RunConfig
+from metta.rl.trainer import RUN_CONFIG_FILE, train
+from metta.sim.stats_db import EvalStatsDB
+
+
+def test_a_run_leaves_checkpoints_metrics_replays_and_stats(tiny_config):
+    result = train(tiny_config)
+    run_dir = result.run_dir
+    assert result.agent_step == 2048
+    assert result.epoch == 8
+    checkpoints = sorted(p.name for p in (run_dir / "checkpoints").glob("model_*.pt"))
+    assert checkpoints == ["model_0002.pt", "model_0004.pt", "model_0006.pt", "model_0008.pt"]
+    assert result.policy_uri.endswith("model_0008.pt")
+    state = torch.load(run_dir / "checkpoints" / "trainer_state.pt", weights_only=True)
+    assert state["agent_step"] == 2048
+    assert state["epoch"] == 8
+
+    metrics = read_metrics(run_dir / "metrics.jsonl")
+    assert [m["step"] for m in metrics] == [256 * i for i in range(1, 9)]
+    assert all(m["overview/sps"] > 0 for m in metrics)
+    assert "losses/policy_loss" in metrics[-1]
+    assert "monitor/process_memory_mb" in metrics[-1]
+    assert "trainer_memory/policy" in metrics[-1]
+    assert "eval/room/score" in metrics[3]
+
+    replays = sorted((run_dir / "replays").glob("*.json.gz"))
+    assert len(replays) == 2
+    assert load_replay(replays[0])["num_agents"] == 2
+    assert len(list((run_dir / "replays").glob("*.html"))) == 2
+
+    with EvalStatsDB(run_dir / "stats" / "eval.sqlite") as db:
+        assert db.episode_count() == 4  # two evaluations of two episodes
+    assert set(result.eval_scores) == {"room/score", "room/small"}
+
+    saved = RunConfig.model_validate(yaml.safe_load((run_dir / RUN_CONFIG_FILE).read_text()))
+    assert saved == tiny_config
+    config_yaml = yaml.safe_load((run_dir / "config.yaml").read_text())
+    assert config_yaml["trainer"]["batch_size"] == 256
+    assert config_yaml["agent"]["components"]
+
+
+def test_a_finished_run_resumes_where_it_stopped(tmp_path):
+    first = train(tiny_run_config(tmp_path, run="resume", total_timesteps=1024))
+    assert first.agent_step == 1024
+    second = train(tiny_run_config(tmp_path, run="resume", total_timesteps=2048))
+    assert second.resumed_from_step == 1024
+    assert second.agent_step == 2048
+    assert second.epoch == 8
+    steps = [m["step"] for m in read_metrics(second.run_dir / "metrics.jsonl")]
+    assert steps == [256 * i for i in range(1, 9)]
+
+
+def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(tmp_path):
+    config = tiny_run_config(tmp_path, run="killed", total_timesteps=10_000_000)
+    config_file = tmp_path / "run.yaml"
+    config_file.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    state = tmp_path / "killed" / "checkpoints" / "trainer_state.pt"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "metta.cli", "train", "--config", str(config_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.time() + 120
+        while not state.exists() and time.time() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert state.exists(), "the run never wrote a checkpoint"
+        time.sleep(1.0)  # let it get into the middle of later work
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    saved = torch.load(state, weights_only=True)
+    for checkpoint in Path(state.parent).glob("model_*.pt"):
+        torch.load(checkpoint, weights_only=True)  # every file is whole
+    assert not list(Path(state.parent).glob("*.tmp"))
+    read_metrics(tmp_path / "killed" / "metrics.jsonl")
+
+    target = saved["agent_step"] + 512
+    resumed = train(tiny_run_config(tmp_path, run="killed", total_timesteps=target))
+    assert resumed.resumed_from_step == saved["agent_step"]
+    assert resumed.agent_step == target
