@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import yaml
-from conftest import tiny_run_config
+from training_configs import tiny_run_config
 
 from metta.common.metric_logger import read_metrics
 

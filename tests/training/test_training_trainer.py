@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 import yaml
-from conftest import tiny_run_config
+from training_configs import tiny_run_config
 
 from metta.common.metric_logger import read_metrics
 from metta.mettagrid.replays import load_replay

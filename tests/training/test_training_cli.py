@@ -4,7 +4,7 @@ import json
 
 import pytest
 import yaml
-from conftest import tiny_run_config
+from training_configs import tiny_run_config
 
 from metta.cli import main, run_config_from_args
 
