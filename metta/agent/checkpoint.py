@@ -9,8 +9,7 @@ temporary file in the same folder, fsynced, then renamed over the target.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import torch
 from torch import nn
 
 from metta.agent.metta_agent import MettaAgent
+from metta.common.atomic_file import atomic_write_bytes
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -117,20 +117,9 @@ def save_checkpoint(
     path: str | Path, policy: nn.Module, metadata: Mapping[str, Any], run_name: str | None = None
 ) -> Path:
     """Writes the checkpoint atomically (temp file in the same folder, fsync, rename)."""
-    path = Path(path)
-    payload = checkpoint_payload(policy, metadata, run_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            torch.save(payload, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    torch.save(checkpoint_payload(policy, metadata, run_name), buffer)
+    return atomic_write_bytes(path, buffer.getvalue())
 
 
 def load_checkpoint(
