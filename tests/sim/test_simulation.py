@@ -97,3 +97,12 @@ def test_suite_defaults_yield_to_the_simulation():
     child = suite.simulations["a/b"]
     assert child.num_episodes == 2
     assert child.env_overrides == {"game": {"max_steps": 3, "obs_width": 9}}
+
+
+def test_a_timed_out_simulation_keeps_the_replay_recorded_so_far(policy, tmp_path):
+    config = simple(num_episodes=1, max_time_s=0.05, env_overrides={"game": {"max_steps": 100000}})
+    results = Simulation("simple/cut", config, policy, replay_dir=tmp_path).run()
+    assert results.timed_out
+    replay = load_replay(results.replay_path)
+    assert replay["steps"] >= 0
+    assert any("agent_id" in o for o in replay["grid_objects"])
