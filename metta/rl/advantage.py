@@ -20,6 +20,7 @@ replaced by a clip); ``truncations`` do not cut the recursion, only ``dones`` do
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from types import ModuleType
@@ -55,7 +56,9 @@ def native_backends() -> list[str]:
     return list(_native.built_backends()) if _native is not None else []
 
 
+@functools.cache
 def _cuda_native_usable() -> bool:
+    """Whether the native CUDA kernel can run here (asked of the driver once per process)."""
     return _native is not None and "cuda" in native_backends() and _native.cuda_device_count() > 0
 
 
