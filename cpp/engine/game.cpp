@@ -84,6 +84,7 @@ void Game::build_objects() {
   // Token cache for object-layer objects whose tokens never change: one code per config entry.
   static_tokens_.assign(1, StaticTokens{});
   static_code_.assign(objects_.size(), 0);
+  fixed_.assign(objects_.size(), 0);
   std::vector<std::uint8_t> code_of_spec(config.objects.size(), 0);
   std::vector<bool> spec_seen(config.objects.size(), false);
   for (std::size_t i = 1; i < objects_.size(); ++i) {
@@ -101,6 +102,10 @@ void Game::build_objects() {
     }
     static_code_[i] = code_of_spec[spec];
     grid_.set_static_code(object.loc, static_code_[i]);
+    // Object-layer objects the swap action cannot move never move (the observation scan caches
+    // them per window; the grid notices if one is lifted anyway).
+    fixed_[i] = object.swappable() ? 0 : 1;
+    grid_.set_fixed(object.loc, fixed_[i] != 0);
   }
   order_.resize(agents_.size());
   action_success_.assign(agents_.size(), 0);
@@ -272,12 +277,18 @@ GridObject* Game::object_at(Location loc, Layer layer) const {
 void Game::place(GridObject& object, Location loc) {
   object.loc = loc;
   grid_.set(loc, object.layer(), object.id);
-  if (object.layer() == Layer::Object) grid_.set_static_code(loc, static_code_[object.id]);
+  if (object.layer() == Layer::Object) {
+    grid_.set_static_code(loc, static_code_[object.id]);
+    grid_.set_fixed(loc, fixed_[object.id] != 0);
+  }
 }
 
 void Game::lift(const GridObject& object) {
   grid_.set(object.loc, object.layer(), 0);
-  if (object.layer() == Layer::Object) grid_.set_static_code(object.loc, 0);
+  if (object.layer() == Layer::Object) {
+    grid_.set_static_code(object.loc, 0);
+    grid_.set_fixed(object.loc, false);
+  }
 }
 
 bool Game::move(GridObject& object, Location to) {

@@ -110,6 +110,7 @@ class Game {
   std::vector<GridObject*> object_ptrs_;
   std::vector<StaticTokens> static_tokens_;   // by static code: tokens of unchanging objects
   std::vector<std::uint8_t> static_code_;     // per object: its code (0: ask the object)
+  std::vector<std::uint8_t> fixed_;           // per object: 1 if it never moves (see build_objects)
   std::vector<Agent*> agents_;
   std::vector<std::uint32_t> order_;           // shuffled agent order
   std::vector<std::uint8_t> action_success_;

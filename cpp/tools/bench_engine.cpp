@@ -2,6 +2,8 @@
 // valid actions, with no Python, and prints agent-steps/s as one JSON line, with the number of heap
 // allocations made during the timed steps (0 without resets: the hot path allocates nothing).
 // Usage: bench_engine MAP.txt [num_envs=1] [threads=1] [steps=20000] [max_steps=0]
+// With METTA_BENCH_HASH=N in the environment it also steps N more times after the timed run and
+// prints an FNV-1a hash of every observation, reward and truncation, to compare engine builds.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -201,6 +203,23 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < steps; ++i) batch.step(actions.data() + (i % kActionSets) * agents * 2);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::size_t allocations = g_allocations.load() - allocations_before;
+    if (const char* hash_steps = std::getenv("METTA_BENCH_HASH")) {
+      const std::size_t n = std::strtoul(hash_steps, nullptr, 10);
+      const std::size_t obs_bytes = agents * static_cast<std::size_t>(batch.num_tokens()) * 3;
+      std::uint64_t hash = 1469598103934665603ULL;
+      const auto mix = [&hash](const void* data, std::size_t size) {
+        const auto* bytes = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
+      };
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.step(actions.data() + ((steps + i) % kActionSets) * agents * 2);
+        const metta::engine::BatchBuffers& out = batch.buffers();
+        mix(out.observations, obs_bytes);
+        mix(out.rewards, agents * sizeof(float));
+        mix(out.truncations, agents * sizeof(bool));
+      }
+      std::printf("{\"hash_steps\": %zu, \"hash\": \"%016llx\"}\n", n, static_cast<unsigned long long>(hash));
+    }
     std::printf(
         "{\"benchmark\": \"bench_engine\", \"config\": {\"map\": \"%s\", \"agents_per_env\": %zu, \"envs\": %zu, "
         "\"threads\": %u, \"max_steps\": %u}, \"agent_steps_per_s\": %.0f, \"heap_allocations\": %zu}\n",

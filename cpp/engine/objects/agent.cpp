@@ -2,6 +2,7 @@
 #include "agent.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace metta::engine {
 
@@ -39,7 +40,17 @@ void Agent::write_obs(ObsWriter& out) const {
   writer.put(feature::kFrozen, frozen != 0 ? 1 : 0);
   writer.put(feature::kOrientation, static_cast<std::uint8_t>(orientation));
   writer.put(feature::kColor, color);
-  for (std::size_t item = 0; item < items; ++item) {
+  std::size_t item = 0;
+  // Inventories are mostly empty: skip eight zero counts with one 8-byte test.
+  for (; item + 8 <= items; item += 8) {
+    std::uint64_t eight = 0;
+    std::memcpy(&eight, counts + item, sizeof(eight));
+    if (eight == 0) continue;
+    for (std::size_t i = item; i < item + 8; ++i) {
+      if (counts[i] != 0) writer.put(static_cast<std::uint8_t>(feature::kInventoryBase + i), counts[i]);
+    }
+  }
+  for (; item < items; ++item) {
     const std::uint8_t count = counts[item];
     if (count != 0) writer.put(static_cast<std::uint8_t>(feature::kInventoryBase + item), count);
   }

@@ -2,16 +2,41 @@
 #include "token_encoder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <tuple>
 
 namespace metta::engine {
 
+namespace {
+// Index of the lowest set bit of a non-zero word (one instruction; no zero check needed).
+inline int lowest_bit(std::uint64_t bits) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_ctzll(bits);
+#else
+  return std::countr_zero(bits);
+#endif
+}
+}  // namespace
+
 TokenEncoder::TokenEncoder(const Grid& grid, int obs_height, int obs_width, int num_tokens)
     : num_tokens_(num_tokens) {
   const int radius_h = obs_height >> 1;
   const int radius_w = obs_width >> 1;
+  radius_h_ = radius_h;
+  radius_w_ = radius_w;
+  rows_ = 2 * radius_h + 1;
+  cols_ = 2 * radius_w + 1;
+  words_ = (rows_ * cols_ + 63) / 64;
+  rank_of_.assign(static_cast<std::size_t>(rows_ * cols_), 0);
+  map_width_ = grid.width();
+  const auto map_cells = static_cast<std::size_t>(grid.height()) * static_cast<std::size_t>(grid.width());
+  cache_fixed_ = map_cells * (static_cast<std::size_t>(words_) * sizeof(std::uint64_t) + 1) <= kMaxCacheBytes;
+  if (cache_fixed_) {
+    fixed_masks_.assign(map_cells * static_cast<std::size_t>(words_), 0);
+    fixed_ready_.assign(map_cells, 0);
+  }
   center_location_ = static_cast<std::uint8_t>((radius_h << 4) | radius_w);
   struct Entry {
     int distance, dr, neg_dc;
@@ -27,14 +52,37 @@ TokenEncoder::TokenEncoder(const Grid& grid, int obs_height, int obs_width, int 
   });
   for (const Entry& entry : entries) {
     const int dc = -entry.neg_dc;
+    rank_of_[static_cast<std::size_t>((entry.dr + radius_h) * cols_ + dc + radius_w)] =
+        static_cast<std::uint8_t>(deltas_.size());
     deltas_.push_back(entry.dr * grid.stride() + dc);
     locations_.push_back(static_cast<std::uint8_t>(((entry.dr + radius_h) << 4) | (dc + radius_w)));
   }
 }
 
+template <bool Fixed>
+void TokenEncoder::add_ranks(const Grid& grid, Location center, std::uint64_t* ranked) const {
+  const std::uint64_t row_mask = (std::uint64_t{1} << cols_) - 1;
+  const auto first_col = static_cast<std::size_t>(center.c + grid.margin() - radius_w_);
+  const auto first_row = static_cast<std::size_t>(center.r + grid.margin() - radius_h_);
+  const std::size_t words_per_row = grid.words_per_row();
+  const std::uint64_t* words = (Fixed ? grid.fixed_bitmap() : grid.dynamic_bitmap()) +
+                               first_row * words_per_row + (first_col >> 6);
+  const std::size_t shift = first_col & 63;
+  const std::uint8_t* ranks = rank_of_.data();
+  for (int r = 0; r < rows_; ++r, words += words_per_row, ranks += cols_) {
+    // (x << 1) << (63 - shift) is x << (64 - shift) without the undefined shift by 64.
+    std::uint64_t bits = ((words[0] >> shift) | ((words[1] << 1) << (63 - shift))) & row_mask;
+    while (bits != 0) {
+      const unsigned rank = ranks[lowest_bit(bits)];
+      bits &= bits - 1;
+      ranked[rank >> 6] |= std::uint64_t{1} << (rank & 63);
+    }
+  }
+}
+
 EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* objects,
                                   const StaticTokens* statics, Location center,
-                                  const GlobalTokens& globals, std::uint8_t* out) const {
+                                  const GlobalTokens& globals, std::uint8_t* out) {
   std::uint8_t* const end = out + static_cast<std::ptrdiff_t>(num_tokens_) * 3;
   ObsWriter writer{out, end, center_location_, 0};
   writer.put(feature::kEpisodeCompletion, globals.episode_completion);
@@ -45,49 +93,88 @@ EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* obj
   const Cell* const origin = grid.data() + center_index;
   const std::uint16_t* const info = grid.info() + center_index;
   const std::int32_t* const deltas = deltas_.data();
-  // Pass 1 (no data-dependent branches): scan positions of the occupied cells, in order.
-  std::uint8_t occupied[kMaxCells];
-  std::size_t count = 0;
-  const std::size_t cells = deltas_.size();
-  for (std::size_t i = 0; i < cells; ++i) {
-    occupied[count] = static_cast<std::uint8_t>(i);
-    count += static_cast<std::size_t>(info[deltas[i]] != 0);
+  const std::uint8_t* const locations = locations_.data();
+  // Pass 1: the window's occupied cells as a bitmask over scan ranks (bit i: the i-th cell of the
+  // scan order is occupied): the cached bits of the fixed objects (walls) around this centre, plus
+  // the few dynamic cells (agents, movable objects) from the grid's dynamic bitmap.
+  static_assert(kMaxWords <= 4, "the rank bitmask has four words");
+  std::uint64_t ranked[4] = {0, 0, 0, 0};
+  {
+    if (!cache_fixed_) {
+      add_ranks<true>(grid, center, ranked);
+    } else {
+      if (grid.fixed_version() != fixed_version_) {
+        std::fill(fixed_ready_.begin(), fixed_ready_.end(), std::uint8_t{0});
+        fixed_version_ = grid.fixed_version();
+      }
+      const auto cell = static_cast<std::size_t>(center.r) * static_cast<std::size_t>(map_width_) +
+                        static_cast<std::size_t>(center.c);
+      std::uint64_t* const fixed = fixed_masks_.data() + cell * static_cast<std::size_t>(words_);
+      if (fixed_ready_[cell] == 0) {
+        std::uint64_t computed[4] = {0, 0, 0, 0};
+        add_ranks<true>(grid, center, computed);
+        std::copy(computed, computed + words_, fixed);
+        fixed_ready_[cell] = 1;
+      }
+      for (int w = 0; w < words_; ++w) ranked[w] |= fixed[w];
+    }
+    add_ranks<false>(grid, center, ranked);
   }
   // Pass 2: tokens of the occupied cells in scan order; walls come from the cache without a look
   // at the object. The cursor lives in a local (a register) and is handed to the writer only
   // around virtual calls, so consecutive walls do not wait on a store to the writer.
   std::uint8_t* cursor = writer.cursor;
   std::uint32_t dropped = 0;
-  for (std::size_t k = 0; k < count; ++k) {
-    const std::size_t index = occupied[k];
-    const std::int32_t delta = deltas[index];
-    const std::uint16_t cell_info = info[delta];
-    const std::uint8_t location = locations_[index];
-    if ((cell_info & Grid::kAgentBit) != 0) {
-      writer.cursor = cursor;
-      writer.location = location;
-      objects[origin[delta].layer[0]]->write_obs(writer);
-      cursor = writer.cursor;
-    }
-    if ((cell_info & Grid::kObjectBit) == 0) continue;
-    const auto code = static_cast<std::uint8_t>(cell_info >> 8);
-    if (code != 0) {
-      const StaticTokens& cached = statics[code];
-      for (int i = 0; i < cached.count; ++i) {
-        if (cursor == end) {
-          ++dropped;
+  for (int w = 0; w < words_; ++w) {
+    std::uint64_t pending = ranked[w];
+    while (pending != 0) {
+      const auto index = static_cast<std::size_t>(w * 64 + lowest_bit(pending));
+      pending &= pending - 1;
+      const std::int32_t delta = deltas[index];
+      const std::uint16_t cell_info = info[delta];
+      const std::uint8_t location = locations[index];
+      if ((cell_info & Grid::kAgentBit) != 0) {
+        writer.cursor = cursor;
+        writer.location = location;
+        objects[origin[delta].layer[0]]->write_obs(writer);
+        cursor = writer.cursor;
+      }
+      if ((cell_info & Grid::kObjectBit) == 0) continue;
+      const auto code = static_cast<std::uint8_t>(cell_info >> 8);
+      if (code != 0) {
+        const StaticTokens& cached = statics[code];
+        static_assert(StaticTokens::kMax == 2, "the fast path below writes up to two tokens");
+        if (end - cursor >= 3 * StaticTokens::kMax) {
+          // Room for every cached token: no per-token capacity checks. The cursor only advances
+          // under (well predicted) branches, never by a loaded count, so it does not wait on loads.
+          cursor[0] = location;
+          cursor[1] = cached.feature[0];
+          cursor[2] = cached.value[0];
+          cursor += 3;
+          if (cached.count == 2) {
+            cursor[0] = location;
+            cursor[1] = cached.feature[1];
+            cursor[2] = cached.value[1];
+            cursor += 3;
+          }
           continue;
         }
-        cursor[0] = location;
-        cursor[1] = cached.feature[i];
-        cursor[2] = cached.value[i];
-        cursor += 3;
+        for (int i = 0; i < cached.count; ++i) {
+          if (cursor == end) {
+            ++dropped;
+            continue;
+          }
+          cursor[0] = location;
+          cursor[1] = cached.feature[i];
+          cursor[2] = cached.value[i];
+          cursor += 3;
+        }
+      } else {
+        writer.cursor = cursor;
+        writer.location = location;
+        objects[origin[delta].layer[1]]->write_obs(writer);
+        cursor = writer.cursor;
       }
-    } else {
-      writer.cursor = cursor;
-      writer.location = location;
-      objects[origin[delta].layer[1]]->write_obs(writer);
-      cursor = writer.cursor;
     }
   }
   writer.cursor = cursor;
