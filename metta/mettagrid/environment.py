@@ -45,7 +45,12 @@ class _Episode:
 
 
 class _EpisodePlanner:
-    """Draws tasks and builds their maps; keeps one finished plan per game ready ahead of time."""
+    """Draws tasks and builds their maps; keeps one finished plan per game ready ahead of time.
+
+    Tasks are always drawn on the stepping thread, in the order the games ask for them, so the
+    curriculum sees the same sequence of draws and completions on every run; only the map
+    building (seeded by env seed, game and episode) runs on the background thread.
+    """
 
     def __init__(self, curriculum: Curriculum, num_envs: int, num_agents: int, seed: int) -> None:
         self.curriculum = curriculum
@@ -55,16 +60,16 @@ class _EpisodePlanner:
         self._ready: list[queue.Queue[_Episode | BaseException]] = [
             queue.Queue(maxsize=1) for _ in range(num_envs)
         ]
-        self._requests: queue.Queue[int | None] = queue.Queue()
-        self._lock = threading.Lock()
+        self._requests: queue.Queue[tuple[int, Task, int] | None] = queue.Queue()
         self._worker: threading.Thread | None = None
 
-    def plan(self, game: int) -> _Episode:
-        """Builds game ``game``'s next episode now (the task is drawn under a lock)."""
-        with self._lock:
-            task = self.curriculum.get_task()
-            episode = self._episodes[game]
-            self._episodes[game] += 1
+    def _draw(self, game: int) -> tuple[Task, int]:
+        """The task and episode number of game ``game``'s next plan."""
+        episode = self._episodes[game]
+        self._episodes[game] += 1
+        return self.curriculum.get_task(), episode
+
+    def _build(self, game: int, task: Task, episode: int) -> _Episode:
         config = task.env_config
         if not isinstance(config, EnvConfig):
             raise TypeError(
@@ -89,21 +94,22 @@ class _EpisodePlanner:
         self._worker = threading.Thread(target=self._run, name="EpisodePlanner", daemon=True)
         self._worker.start()
         for game in range(len(self._ready)):
-            self._requests.put(game)
+            self._requests.put((game, *self._draw(game)))
 
     def _run(self) -> None:
-        while (game := self._requests.get()) is not None:
+        while (request := self._requests.get()) is not None:
+            game = request[0]
             try:
-                self._ready[game].put(self.plan(game))
+                self._ready[game].put(self._build(*request))
             except BaseException as error:  # handed to the stepping thread, which re-raises
                 self._ready[game].put(error)
 
     def next(self, game: int) -> _Episode:
         """The plan built ahead for ``game`` (waiting for it if needed); queues the one after."""
         if self._worker is None:
-            return self.plan(game)
+            return self._build(game, *self._draw(game))
         result = self._ready[game].get()
-        self._requests.put(game)
+        self._requests.put((game, *self._draw(game)))
         if isinstance(result, BaseException):
             raise result
         return result

@@ -171,3 +171,28 @@ def test_tasks_whose_maps_disagree_on_agent_count_are_refused():
     config = EnvConfig(map_builder=RandomRoomConfig(width=9, height=9, agents=3, objects={}))
     with pytest.raises(ValueError, match="its map holds 3 agents, but the environment has 2"):
         Environment(env_config=config, num_agents=2)
+
+
+def test_adaptive_curriculum_runs_repeat_exactly():
+    def tasks_and_frames():
+        env = Environment(
+            curriculum_path="/env/mettagrid/curriculum/navigation/rooms",
+            num_envs=4,
+            seed=11,
+            env_overrides={"game": {"max_steps": 6}},
+        )
+        env.reset()
+        rng = np.random.default_rng(2)
+        tasks, frames = [], []
+        for _ in range(60):
+            obs, _, _, _, infos = env.step(random_actions(env, rng))
+            tasks += [info["task"] for info in infos]
+            frames.append(obs.copy())
+        env.close()
+        return tasks, np.stack(frames)
+
+    (tasks_a, frames_a), (tasks_b, frames_b) = tasks_and_frames(), tasks_and_frames()
+    assert len(tasks_a) > 20
+    assert len(set(tasks_a)) > 3
+    assert tasks_a == tasks_b
+    assert np.array_equal(frames_a, frames_b)
