@@ -239,6 +239,7 @@ PYBIND11_MODULE(_mettagrid, m) {
       .def("episodes_done", [](const PyBatch& b) { return b.batch->episodes_done(); })
       .def("episode_index", [](const PyBatch& b, std::size_t game) { return b.batch->episode_index(game); })
       .def("current_step", [](const PyBatch& b, std::size_t game) { return b.batch->game(game).current_step(); })
+      .def("initial_grid_hash", [](const PyBatch& b, std::size_t game) { return b.batch->game(game).grid_hash(); })
       .def("map_shape",
            [](const PyBatch& b, std::size_t game) {
              const auto& map = b.batch->game(game).map();
@@ -277,10 +278,15 @@ PYBIND11_MODULE(_mettagrid, m) {
            [](const PyBatch& b, std::size_t game) {
              const auto& g = b.batch->game(game);
              const auto& summary = g.last_episode();
-             const auto& context = g.config().context;
+             // Stat names come from the ended episode's config: the game may have moved on to
+             // another config (a curriculum task) whose stats differ.
+             const auto& context = (summary.config ? *summary.config : g.config()).context;
              py::list agents;
              for (const auto& values : summary.agent_stats) agents.append(stats_dict(context.agent_stats, values));
              py::dict out;
+             out["initial_grid_hash"] = summary.grid_hash;
+             out["map_height"] = summary.map_height;
+             out["map_width"] = summary.map_width;
              out["steps"] = summary.steps;
              out["rewards"] = summary.rewards;
              out["game"] = stats_dict(context.game_stats, summary.game_stats);

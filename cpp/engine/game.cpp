@@ -2,8 +2,12 @@
 #include "game.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
+
+#include "../common/wyhash.hpp"
 
 namespace metta::engine {
 
@@ -26,9 +30,34 @@ std::size_t MapData::validate(const CompiledConfig& config) const {
   return agents;
 }
 
+std::uint64_t MapData::grid_hash(const CompiledConfig& config) const {
+  std::string text;
+  text.reserve(cells.size() * 16);
+  char number[16];
+  const auto append_number = [&](int value) {
+    const auto end = std::to_chars(number, number + sizeof(number), value).ptr;
+    text.append(number, end);
+  };
+  for (int r = 0; r < height; ++r) {
+    for (int c = 0; c < width; ++c) {
+      const std::uint16_t code = cells[static_cast<std::size_t>(r) * static_cast<std::size_t>(width) +
+                                       static_cast<std::size_t>(c)];
+      append_number(r);
+      text += ',';
+      append_number(c);
+      text += ':';
+      text += code == 0 ? std::string_view("empty") : std::string_view(config.objects[code - 1u].name);
+      text += ';';
+    }
+  }
+  return wyhash::hash(text);
+}
+
 Game::Game(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const MapData> map)
     : config_(config), map_(map), next_config_(std::move(config)), next_map_(std::move(map)) {
   num_agents_ = next_map_->validate(*next_config_);
+  next_grid_hash_ = next_map_->grid_hash(*next_config_);
+  grid_hash_ = next_grid_hash_;
 }
 
 void Game::set_next(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const MapData> map) {
@@ -37,6 +66,7 @@ void Game::set_next(std::shared_ptr<const CompiledConfig> config, std::shared_pt
     throw std::invalid_argument("map: has " + std::to_string(agents) + " agents, this game has " +
                                 std::to_string(num_agents_));
   }
+  next_grid_hash_ = map->grid_hash(*config);
   next_config_ = std::move(config);
   next_map_ = std::move(map);
 }
@@ -121,6 +151,7 @@ void Game::build_objects() {
 void Game::reset(std::uint64_t seed, const GameIO& io) {
   config_ = next_config_;
   map_ = next_map_;
+  grid_hash_ = next_grid_hash_;
   rng_.reseed(seed);
   current_step_ = 0;
   build_objects();
@@ -257,6 +288,10 @@ void Game::write_episode_end(bool* terminals, bool* truncations) const {
 }
 
 void Game::summarize_episode() {
+  last_episode_.config = config_;
+  last_episode_.grid_hash = grid_hash_;
+  last_episode_.map_height = map_->height;
+  last_episode_.map_width = map_->width;
   last_episode_.steps = current_step_;
   last_episode_.rewards = episode_rewards_;
   last_episode_.game_stats = stats_.values();

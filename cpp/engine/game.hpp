@@ -25,6 +25,9 @@ struct MapData {
 
   // Checks the map against a config; returns its number of agents. Throws std::invalid_argument.
   std::size_t validate(const CompiledConfig& config) const;
+  // The reference's initial_grid_hash: wyhash of "r,c:name;" over every cell, row-major, with
+  // "empty" for empty cells, so equal maps give equal numbers across runs, machines and engines.
+  [[nodiscard]] std::uint64_t grid_hash(const CompiledConfig& config) const;
 };
 
 // Output slices of one game inside the batch buffers.
@@ -38,6 +41,10 @@ struct GameIO {
 
 // Totals of a finished episode, kept when the game resets itself.
 struct EpisodeSummary {
+  std::shared_ptr<const CompiledConfig> config;  // the episode's own (stat names, max_steps)
+  std::uint64_t grid_hash = 0;                   // of the episode's map (MapData::grid_hash)
+  int map_height = 0;
+  int map_width = 0;
   std::uint64_t steps = 0;
   std::vector<float> rewards;                 // per agent, after group sharing
   std::vector<double> game_stats;             // by game stat id
@@ -61,6 +68,7 @@ class Game {
   [[nodiscard]] const CompiledConfig& config() const { return *config_; }
   [[nodiscard]] const std::shared_ptr<const CompiledConfig>& config_handle() const { return config_; }
   [[nodiscard]] const MapData& map() const { return *map_; }
+  [[nodiscard]] std::uint64_t grid_hash() const { return grid_hash_; }
   [[nodiscard]] std::size_t num_agents() const { return num_agents_; }
   [[nodiscard]] std::uint64_t current_step() const { return current_step_; }
   [[nodiscard]] bool episode_over() const;
@@ -101,6 +109,9 @@ class Game {
   std::shared_ptr<const MapData> map_;
   std::shared_ptr<const CompiledConfig> next_config_;
   std::shared_ptr<const MapData> next_map_;
+  // Hashed when a map arrives (construction, set_next), never inside step()'s autoreset.
+  std::uint64_t grid_hash_ = 0;
+  std::uint64_t next_grid_hash_ = 0;
 
   Grid grid_;
   TokenEncoder encoder_;

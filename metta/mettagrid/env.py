@@ -112,6 +112,7 @@ class MettaGridEnv(GameView):
                 "seed": self._seed - 1,
                 "map_w": self.map_width,
                 "map_h": self.map_height,
+                "initial_grid_hash": self.initial_grid_hash,
                 "steps": self.current_step,
                 "max_steps": self.max_steps,
             },

@@ -104,6 +104,12 @@ class GameView:
         return int(self._batch.map_shape(self._game)[1])
 
     @property
+    def initial_grid_hash(self) -> int:
+        """64-bit fingerprint of the current episode's starting map (the reference's wyhash of
+        ``"r,c:name;"`` over all cells, empty cells as ``"empty"``): equal maps, equal numbers."""
+        return int(self._batch.initial_grid_hash(self._game))
+
+    @property
     def max_steps(self) -> int:
         """Episode length before truncation (0: never)."""
         return int(self._config.max_steps)

@@ -284,7 +284,8 @@ class MettaGridVecEnv:
 
         Keys: ``env_id``, ``episode_length``, ``episode_rewards`` (per agent, after sharing),
         ``episode_return`` (their mean), ``game`` (game stats), ``agent`` (agent stats averaged
-        over agents).
+        over agents), ``attributes`` (``map_w``, ``map_h``, ``initial_grid_hash`` of the
+        episode's map).
         """
         summary = self._batch.last_episode(game)
         rewards = np.asarray(summary["rewards"], dtype=np.float32)
@@ -295,6 +296,11 @@ class MettaGridVecEnv:
             "episode_return": float(rewards.mean()),
             "game": dict(summary["game"]),
             "agent": average_agent_stats(summary["agent"]),
+            "attributes": {
+                "map_w": int(summary["map_width"]),
+                "map_h": int(summary["map_height"]),
+                "initial_grid_hash": int(summary["initial_grid_hash"]),
+            },
         }
 
     def close(self) -> None:
