@@ -12,9 +12,11 @@ from metta.mettagrid.maps import (
     Level,
     MazeKruskalConfig,
     MazePrimConfig,
+    MeanDistanceConfig,
     MultiRoomConfig,
     RandomRoomConfig,
     RoomListConfig,
+    RoomSceneConfig,
     TerrainMapConfig,
     VariedTerrainConfig,
     build_map,
@@ -56,6 +58,20 @@ CONFIGS = {
         ],
         layout="row",
     ),
+    # The reference's bases map: a 3x3 of base / wild / centre rooms, rows inside a column.
+    "room_scene": RoomSceneConfig(
+        rooms={
+            "base": RandomRoomConfig(width=5, height=5, agents=1, objects={"altar": 1}),
+            "wild": RandomRoomConfig(width=7, height=5, agents=0, objects={"mine_red": 2}),
+            "centre": RandomRoomConfig(width=7, height=7, agents=0, objects={"altar": 3}),
+        },
+        layout=[["base", "wild", "base"], ["wild", "centre", "wild"], ["base", "wild", "base"]],
+        stack_layout="column",
+        border_width=1,
+    ),
+    "mean_distance": MeanDistanceConfig(
+        width=21, height=17, objects={"altar": 4, "mine_red": 2}, agents=2, mean_distance=4.0
+    ),
 }
 
 # (height, width) of the built grid, when it does not depend on the seed.
@@ -71,6 +87,10 @@ SHAPES = {
     "cylinder": (32, 42),
     "multi_room": (3 * 8 + 4, 2 * 10 + 4),  # 5 rooms: ceil(sqrt(5)) = 3 rows of 2, cells 8x10
     "room_list": (9, 3 * 11),  # each of the 3 cells sized to the largest room (9x11)
+    # rows of 3 cells 9 wide (the widest room of a row); the column then sizes every row's cell
+    # to the largest row (9 x 27): 3 * 9 high, 27 wide, plus the border
+    "room_scene": (3 * 9 + 2, 3 * 9 + 2),
+    "mean_distance": (19, 23),
 }
 
 AGENTS = {
@@ -86,6 +106,8 @@ AGENTS = {
     "terrain": 4,
     "multi_room": 5,
     "room_list": 4,
+    "room_scene": 4,
+    "mean_distance": 2,
 }
 
 
@@ -143,6 +165,10 @@ def test_object_counts(built):
     assert built["cylinder"].count("altar") >= 40
     assert built["terrain"].count("altar") == 25
     assert built["multi_room"].count("altar") == 10
+    assert built["room_scene"].count("altar") == 4 + 3
+    assert built["room_scene"].count("mine_red") == 4 * 2
+    assert built["mean_distance"].count("altar") == 4
+    assert built["mean_distance"].count("mine_red") == 2
 
 
 def test_labels(built):
@@ -152,6 +178,8 @@ def test_labels(built):
     assert built["terrain"].labels[0] == "terrain_maps_nohearts"
     assert built["multi_room"].labels == ("small",)
     assert built["room_list"].labels == ("small",)
+    assert built["room_scene"].labels == ("small",)
+    assert built["mean_distance"].labels == ("mean_distance", "small")
     big = build_map(RandomRoomConfig(width=80, height=80, objects={}, agents=1), seed=0)
     assert big.labels == ("large",)
 
@@ -228,3 +256,42 @@ def test_build_from_dict_with_nested_rooms():
 def test_only_engine_object_names(built, name):
     known = set(CHAR_TO_NAME.values())
     assert set(np.unique(built[name].grid).tolist()) <= known
+
+
+def test_room_scene_places_named_rooms_by_nested_layout(built):
+    level = built["room_scene"]
+    # 9 rooms, row-major; corners hold the bases' agents, the middle the centre's 3 altars.
+    assert len(level.regions) == 9
+    rooms = [level.grid[r : r + h, c : c + w] for r, c, h, w in level.regions]
+    base, wild, centre = (7, 7), (7, 9), (9, 9)
+    assert [room.shape for room in rooms] == [
+        *(base, wild, base),
+        *(wild, centre, wild),
+        *(base, wild, base),
+    ]
+    assert [int((room == "agent.agent").sum()) for room in rooms] == [1, 0, 1, 0, 0, 0, 1, 0, 1]
+    assert int((rooms[4] == "altar").sum()) == 3
+    # inner lists are rows: the second room sits right of the first; with a row at the top
+    # level the inner lists become columns and the second room sits below the first
+    (row0, col0, height0, width0), (row1, col1, _, _) = level.regions[:2]
+    assert row1 == row0
+    assert col1 >= col0 + width0
+    config = CONFIGS["room_scene"].model_copy(update={"stack_layout": "row"})
+    (row0, col0, height0, _), (row1, col1, _, _) = build_map(config, seed=7).regions[:2]
+    assert row1 >= row0 + height0
+    assert abs(col1 - col0) <= 1  # same column cell; the narrower base is centred
+
+
+def test_mean_distance_centres_the_first_agent_and_tracks_the_mean():
+    config = MeanDistanceConfig(width=31, height=31, objects={"altar": 6}, agents=1, border_width=0)
+    assert build_map(config, seed=0).grid[15, 15] == "agent.agent"
+    distances = {}
+    for mean in (2.0, 8.0):
+        found = []
+        for seed in range(40):
+            grid = build_map(config.model_copy(update={"mean_distance": mean}), seed=seed).grid
+            rows, cols = np.nonzero(grid == "altar")
+            found.extend(np.hypot(rows - 15, cols - 15).tolist())
+        distances[mean] = float(np.mean(found))
+    assert 1.5 < distances[2.0] < 3.0
+    assert 7.0 < distances[8.0] < 9.0

@@ -6,7 +6,9 @@ import pytest
 from metta.mettagrid.maps import (
     AsciiMapConfig,
     MazePrimConfig,
+    MeanDistanceConfig,
     RandomRoomConfig,
+    RoomSceneConfig,
     TerrainMapConfig,
     VariedTerrainConfig,
     build_map,
@@ -35,6 +37,23 @@ from metta.mettagrid.maps import (
         (AsciiMapConfig, "exactly one of path and text"),
         (lambda: AsciiMapConfig(path="/no/such.map"), "path: no such map file"),
         (lambda: RandomRoomConfig(seed=-1), "seed"),
+        (lambda: RoomSceneConfig(rooms={"a": RandomRoomConfig()}), "layout"),
+        (
+            lambda: RoomSceneConfig(rooms={"a": RandomRoomConfig()}, layout=["a", ["a", "b"]]),
+            r"layout\[1\]\[1\]: unknown room 'b' \(known: \['a'\]\)",
+        ),
+        (
+            lambda: RoomSceneConfig(rooms={"a": RandomRoomConfig()}, layout=["a", []]),
+            r"layout\[1\]: an empty list",
+        ),
+        (
+            lambda: RoomSceneConfig(rooms={"a": RandomRoomConfig()}, layout=[3]),
+            r"layout\[0\]: expected a room name or a list, got int",
+        ),
+        (lambda: MeanDistanceConfig(agents=0), "agents: at least one agent"),
+        (lambda: MeanDistanceConfig(width=3, height=3, objects={"altar": 9}), "do not fit"),
+        (lambda: MeanDistanceConfig(width=9, height=20, mean_distance=9), "mean_distance: 9"),
+        (lambda: MeanDistanceConfig(mean_distance=0), "mean_distance"),
     ],
 )
 def test_bad_config_names_the_field(make, match):
@@ -71,3 +90,10 @@ def test_too_many_objects_for_the_room():
 def test_negative_seed_argument():
     with pytest.raises(ValueError, match="seed must be >= 0"):
         build_map(RandomRoomConfig(), seed=-3)
+
+
+def test_mean_distance_that_cannot_place_its_objects_says_so():
+    # 7x7 room, mean distance 1: the ring around the agent fills and the rest never lands.
+    config = MeanDistanceConfig(width=7, height=7, objects={"wall": 30}, mean_distance=1.0)
+    with pytest.raises(ValueError, match=r"objects: placed \d+ of 30 'wall'"):
+        build_map(config, seed=0)

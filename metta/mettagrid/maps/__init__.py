@@ -1,8 +1,8 @@
 """Map builders: seeded grids of object names for the engine, with connected free space.
 
 Entry point: ``build_map(config, seed) -> Level``; ``config`` is any builder config (or a dict
-with a ``type`` key): random, multi_room, room_list, ascii, maze_prim, maze_kruskal,
-varied_terrain, cylinder_world, terrain.
+with a ``type`` key): random, multi_room, room_list, room_scene, ascii, maze_prim, maze_kruskal,
+varied_terrain, cylinder_world, mean_distance, terrain.
 """
 
 from metta.mettagrid.maps.ascii import CHAR_TO_NAME, grid_to_ascii, load_ascii_map, parse_ascii_map
@@ -19,8 +19,10 @@ from metta.mettagrid.maps.connectivity import (
 from metta.mettagrid.maps.cylinder_world import CylinderWorldConfig
 from metta.mettagrid.maps.level import Level, size_label
 from metta.mettagrid.maps.maze import MazeKruskalConfig, MazePrimConfig
+from metta.mettagrid.maps.mean_distance import MeanDistanceConfig
 from metta.mettagrid.maps.random_room import RandomRoomConfig
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig
+from metta.mettagrid.maps.room_scene import RoomSceneConfig
 from metta.mettagrid.maps.terrain_dataset import (
     NAVIGATION_TERRAIN_DATASETS,
     TERRAIN_DATASETS,
@@ -39,10 +41,12 @@ __all__ = [
     "MapConfig",
     "MazeKruskalConfig",
     "MazePrimConfig",
+    "MeanDistanceConfig",
     "MultiRoomConfig",
     "RandomRoomConfig",
     "ReachabilityReport",
     "RoomListConfig",
+    "RoomSceneConfig",
     "TerrainMapConfig",
     "VariedTerrainConfig",
     "build_map",

@@ -13,8 +13,10 @@ from metta.mettagrid.maps.base import make_rng
 from metta.mettagrid.maps.cylinder_world import CylinderWorldConfig, build_cylinder_world
 from metta.mettagrid.maps.level import Level
 from metta.mettagrid.maps.maze import MazeKruskalConfig, MazePrimConfig, build_maze
+from metta.mettagrid.maps.mean_distance import MeanDistanceConfig, build_mean_distance
 from metta.mettagrid.maps.random_room import RandomRoomConfig, build_random_room
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig, build_room_list
+from metta.mettagrid.maps.room_scene import RoomSceneConfig, build_room_scene
 from metta.mettagrid.maps.terrain_dataset import TerrainMapConfig, build_terrain_map
 from metta.mettagrid.maps.varied_terrain import VariedTerrainConfig, build_varied_terrain
 
@@ -24,11 +26,13 @@ MapConfig = Annotated[
     RandomRoomConfig
     | MultiRoomConfig
     | RoomListConfig
+    | RoomSceneConfig
     | AsciiMapConfig
     | MazePrimConfig
     | MazeKruskalConfig
     | VariedTerrainConfig
     | CylinderWorldConfig
+    | MeanDistanceConfig
     | TerrainMapConfig,
     Field(discriminator="type"),
 ]
@@ -36,6 +40,7 @@ MapConfig = Annotated[
 
 RoomListConfig.model_rebuild(_types_namespace={"MapConfig": MapConfig})
 MultiRoomConfig.model_rebuild(_types_namespace={"MapConfig": MapConfig})
+RoomSceneConfig.model_rebuild(_types_namespace={"MapConfig": MapConfig})
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(MapConfig)
 
@@ -46,13 +51,14 @@ _BUILDERS: dict[type, Callable[[Any, np.random.Generator], Level]] = {
     MazeKruskalConfig: build_maze,
     VariedTerrainConfig: build_varied_terrain,
     CylinderWorldConfig: build_cylinder_world,
+    MeanDistanceConfig: build_mean_distance,
     TerrainMapConfig: build_terrain_map,
 }
 
 
 def parse_map_config(config: Any) -> Any:
     """Validates a dict (with a ``type`` key) or returns a builder config unchanged."""
-    if isinstance(config, (*_BUILDERS, MultiRoomConfig, RoomListConfig)):
+    if isinstance(config, (*_BUILDERS, MultiRoomConfig, RoomListConfig, RoomSceneConfig)):
         return config
     if not isinstance(config, Mapping):
         raise TypeError(
@@ -68,4 +74,6 @@ def build_map(config: Any, seed: int | np.random.Generator | None = None) -> Lev
     rng = make_rng(seed, parsed.seed)
     if isinstance(parsed, MultiRoomConfig | RoomListConfig):
         return build_room_list(parsed, rng, build_map)
+    if isinstance(parsed, RoomSceneConfig):
+        return build_room_scene(parsed, rng, build_map)
     return _BUILDERS[type(parsed)](parsed, rng)

@@ -22,6 +22,7 @@ from metta.mettagrid.maps.connectivity import (
 from metta.mettagrid.maps.level import MAX_NAME_LENGTH
 
 __all__ = [
+    "Occupancy",
     "agent_names",
     "check_object_name",
     "missing_counts",
@@ -91,8 +92,9 @@ def place_agents(grid: npt.NDArray[np.str_], names: list[str], rng: np.random.Ge
         grid[row, col] = name
 
 
-class _Occupancy:
-    """Padded walkable/needs-access tables for fast local tests during placement."""
+class Occupancy:
+    """Padded walkable/needs-access tables for fast local tests during placement (cells are
+    addressed with +1 padding: grid cell (r, c) is (r + 1, c + 1))."""
 
     def __init__(self, grid: npt.NDArray[np.str_]) -> None:
         self.walk = np.pad(walkable_mask(grid), 1, constant_values=False).tolist()
@@ -146,7 +148,7 @@ def place_objects(
     rng.shuffle(pending)
     candidates = np.argwhere(_main_free_cells(grid))
     candidates = candidates[rng.permutation(len(candidates))].tolist()
-    occupancy = _Occupancy(grid)
+    occupancy = Occupancy(grid)
     for _attempt in range(2):
         rejected: list[list[int]] = []
         for row, col in candidates:

@@ -22,7 +22,14 @@ from metta.mettagrid.maps.random_room import RandomRoomConfig
 if TYPE_CHECKING:
     from metta.mettagrid.maps.config import MapConfig
 
-__all__ = ["Layout", "MultiRoomConfig", "RoomListConfig", "build_room_list", "tile_levels"]
+__all__ = [
+    "Layout",
+    "MultiRoomConfig",
+    "RoomListConfig",
+    "build_room_list",
+    "common_labels",
+    "tile_levels",
+]
 
 Layout = Literal["grid", "row", "column"]
 BuildChild = Callable[["MapConfig", int], Level]
@@ -98,7 +105,8 @@ def tile_levels(
     return grid, tuple(regions)
 
 
-def _common_labels(levels: Sequence[Level]) -> tuple[str, ...]:
+def common_labels(levels: Sequence[Level]) -> tuple[str, ...]:
+    """Labels every level carries, in the first level's order (a tiled map's labels)."""
     shared = set(levels[0].labels).intersection(*(set(level.labels) for level in levels[1:]))
     return tuple(label for label in levels[0].labels if label in shared)
 
@@ -117,4 +125,4 @@ def build_room_list(
     border = config.border_width
     grid = add_border(grid, border, config.border_object)
     shifted = tuple((r + border, c + border, h, w) for r, c, h, w in regions)
-    return Level(grid, _common_labels(levels), shifted)
+    return Level(grid, common_labels(levels), shifted)
