@@ -96,3 +96,21 @@ def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(tmp_path):
     resumed = train(tiny_run_config(tmp_path, run="killed", total_timesteps=target))
     assert resumed.resumed_from_step == saved["agent_step"]
     assert resumed.agent_step == target
+
+
+def test_two_runs_of_one_config_are_identical(tmp_path):
+    # Same config and seed, different run names: the same losses, rewards and final weights
+    # (only wall-clock figures differ), whatever the thread timing was.
+    results = [train(tiny_run_config(tmp_path, run=name, total_timesteps=1024)) for name in "ab"]
+    metrics = [read_metrics(result.run_dir / "metrics.jsonl") for result in results]
+    for first, second in zip(*metrics, strict=True):
+        for key in ("overview/reward", "losses/policy_loss", "losses/value_loss", "losses/entropy"):
+            assert first[key] == second[key], key
+    weights = [
+        torch.load(result.run_dir / "checkpoints" / "model_0004.pt", weights_only=True)
+        for result in results
+    ]
+    first_state, second_state = (w["state_dict"] for w in weights)
+    assert first_state.keys() == second_state.keys()
+    for name, tensor in first_state.items():
+        assert torch.equal(tensor, second_state[name]), name
