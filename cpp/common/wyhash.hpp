@@ -15,9 +15,13 @@ inline constexpr std::uint64_t kSecret[4] = {0x2d358dccaa6c78a5ull, 0x8bb84b9396
 namespace detail {
 
 // Full 128-bit product of a and b: low half into a, high half into b.
+#ifdef __SIZEOF_INT128__
+__extension__ using Uint128 = unsigned __int128;  // __extension__: a GCC/Clang type, not ISO C++
+#endif
+
 inline void multiply(std::uint64_t& a, std::uint64_t& b) {
 #ifdef __SIZEOF_INT128__
-  const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+  const Uint128 product = static_cast<Uint128>(a) * b;
   a = static_cast<std::uint64_t>(product);
   b = static_cast<std::uint64_t>(product >> 64);
 #else

@@ -214,7 +214,69 @@ def test_attack_nearest_and_theft(make_driver):
     assert driver.agent(0)["inv:ore_red"] == 3
     assert "inv:ore_red" not in driver.agent(1)
     assert driver.agent(1)["agent:frozen"] == 1
-    assert driver.agent_stats(0)["ore_red.stolen"] == 3
+    attacker, victim = driver.agent_stats(0), driver.agent_stats(1)
+    for key in (
+        "action.attack_nearest.agent",
+        "action.attack_nearest.agent.agent",
+        "action.attack_nearest.agent.agent.agent",
+        "attack.own_team.agent",
+        "attack.win.agent",
+        "attack.win.agent.agent",
+        "attack.win.own_team.agent",
+    ):
+        assert attacker[key] == 1, key
+    for key in ("attack.loss.agent", "attack.loss.agent.agent", "attack.loss.from_own_team.agent"):
+        assert victim[key] == 1, key
+    assert attacker["ore_red.stolen"] == attacker["ore_red.stolen.agent"] == 3
+    assert victim["ore_red.stolen_from"] == victim["ore_red.stolen_from.agent"] == 3
+
+
+def test_attack_stats_name_both_teams_and_a_block(make_driver):
+    # team_1 takes 2 lasers, team_2 one armor; the first attack is blocked (armor spent), the
+    # second wins. Pair stats put the attacker's group first except on the blocked/loss side.
+    driver = make_driver(
+        "#######\n#S1.2o#\n#######",
+        groups={"team_1": {"id": 1}, "team_2": {"id": 2}},
+        objects={
+            "lasery": {
+                "type": "converter",
+                "type_id": 10,
+                "output_resources": {"laser": 1},
+                "initial_items": 2,
+                "max_output": 2,
+                "cooldown": 100,
+            },
+            "armory": {
+                "type": "converter",
+                "type_id": 9,
+                "output_resources": {"armor": 1},
+                "initial_items": 1,
+                "max_output": 1,
+                "cooldown": 100,
+            },
+        },
+    )
+    driver.act(("rotate", LEFT), ("rotate", RIGHT))
+    driver.act(("get_output", 0), ("get_output", 0))
+    assert driver.agent(0)["inv:laser"] == 2
+    assert driver.agent(1)["inv:armor"] == 1
+    driver.act(("rotate", RIGHT), ("noop", 0))
+    driver.act(("attack_nearest", 0), ("noop", 0))
+    assert "inv:armor" not in driver.agent(1)
+    attacker = driver.agent_stats(0)
+    assert attacker["attack.blocked.team_2"] == attacker["attack.blocked.team_2.team_1"] == 1
+    assert "attack.win.team_1" not in attacker
+    driver.act(("attack_nearest", 0), ("noop", 0))
+    attacker, victim = driver.agent_stats(0), driver.agent_stats(1)
+    assert attacker["action.attack_nearest.agent"] == 2
+    assert attacker["action.attack_nearest.agent.team_1"] == 2
+    assert attacker["action.attack_nearest.agent.team_1.team_2"] == 2
+    assert attacker["attack.other_team.team_1"] == 2
+    assert attacker["attack.win.team_1"] == attacker["attack.win.team_1.team_2"] == 1
+    assert attacker["attack.win.other_team.team_1"] == 1
+    assert victim["attack.loss.team_2"] == victim["attack.loss.team_2.team_1"] == 1
+    assert victim["attack.loss.from_other_team.team_2"] == 1
+    assert not any(key.startswith("attack.") for key in victim if "loss" not in key)
 
 
 def test_swap_with_block(make_driver):

@@ -5,8 +5,13 @@
 // freeze_duration and, unless it was already frozen, the attacker steals its whole inventory as far
 // as its own caps allow. Priority 1: attacks run before every other action of the step.
 // Config: consumed_resources (default laser 1), defense_resources (default armor 1).
-// Stats: attack.own_team.<g>/other_team.<g>, attack.blocked.<target g>, attack.win.<g>,
-//   attack.loss.<target g>, <item>.stolen / <item>.stolen_from.
+// Stats (the reference's names; <g> attacker group, <tg> target group, all ids interned here at
+// compile time so a step builds no strings):
+//   attacker: action.<name>.agent[.<g>[.<tg>]], attack.own_team.<g> | attack.other_team.<g>;
+//   blocked:  attack.blocked.<tg>[.<g>];
+//   won (target not already frozen): attack.win.<g>[.<tg>], attack.win.own_team|other_team.<g> on
+//   the attacker; attack.loss.<tg>[.<g>], attack.loss.from_own_team|from_other_team.<tg> on the
+//   target; <item>.stolen[.<g>] on the attacker and <item>.stolen_from[.<tg>] on the target.
 #pragma once
 
 #include <string>
@@ -27,34 +32,64 @@ class AttackBase : public ActionHandler {
       if (defense[item] > 0) defense_.emplace_back(static_cast<ItemId>(item), static_cast<int>(defense[item]));
     }
     StatNames& names = context.agent_stats;
-    for (const auto& group : context.groups) {
-      own_team_.push_back(names.intern("attack.own_team." + group.name));
-      other_team_.push_back(names.intern("attack.other_team." + group.name));
-      blocked_.push_back(names.intern("attack.blocked." + group.name));
-      win_.push_back(names.intern("attack.win." + group.name));
-      loss_.push_back(names.intern("attack.loss." + group.name));
+    groups_ = context.groups.size();
+    items_ = context.items.size();
+    const std::string target = "action." + this->name() + ".agent";
+    target_ = names.intern(target);
+    for (const auto& actor : context.groups) {
+      const std::string& g = actor.name;
+      by_group_.push_back(names.intern(target + "." + g));
+      own_team_.push_back(names.intern("attack.own_team." + g));
+      other_team_.push_back(names.intern("attack.other_team." + g));
+      blocked_.push_back(names.intern("attack.blocked." + g));
+      win_.push_back(names.intern("attack.win." + g));
+      loss_.push_back(names.intern("attack.loss." + g));
+      win_own_.push_back(names.intern("attack.win.own_team." + g));
+      win_other_.push_back(names.intern("attack.win.other_team." + g));
+      loss_own_.push_back(names.intern("attack.loss.from_own_team." + g));
+      loss_other_.push_back(names.intern("attack.loss.from_other_team." + g));
+      for (const auto& other : context.groups) {
+        // [first group * groups + second group], named first.second
+        by_pair_.push_back(names.intern(target + "." + g + "." + other.name));
+        blocked_pair_.push_back(names.intern("attack.blocked." + g + "." + other.name));
+        win_pair_.push_back(names.intern("attack.win." + g + "." + other.name));
+        loss_pair_.push_back(names.intern("attack.loss." + g + "." + other.name));
+      }
+      for (const auto& item : context.items) {
+        stolen_.push_back(names.intern(item + ".stolen." + g));
+        stolen_from_.push_back(names.intern(item + ".stolen_from." + g));
+      }
     }
   }
 
  protected:
   bool resolve(Agent& actor, Agent& target) const {
-    const std::size_t group = actor.config().group_slot;
-    const std::size_t target_group = target.config().group_slot;
-    actor.stats.add(group == target_group ? own_team_[group] : other_team_[group], 1);
+    const std::size_t g = actor.config().group_slot;
+    const std::size_t tg = target.config().group_slot;
+    const bool same_team = g == tg;
+    actor.stats.add(target_, 1);
+    actor.stats.add(by_group_[g], 1);
+    actor.stats.add(by_pair_[g * groups_ + tg], 1);
+    actor.stats.add(same_team ? own_team_[g] : other_team_[g], 1);
     bool blocked = !defense_.empty();
     for (const auto& [item, amount] : defense_) {
       if (target.inventory[item] < amount) blocked = false;
     }
     if (blocked) {
       for (const auto& [item, amount] : defense_) target.update_inventory(item, -amount);
-      actor.stats.add(blocked_[target_group], 1);
+      actor.stats.add(blocked_[tg], 1);
+      actor.stats.add(blocked_pair_[tg * groups_ + g], 1);
       return true;
     }
     const bool was_frozen = target.frozen != 0;
     target.frozen = target.config().freeze_duration;
     if (!was_frozen) {
-      actor.stats.add(win_[group], 1);
-      target.stats.add(loss_[target_group], 1);
+      actor.stats.add(win_[g], 1);
+      actor.stats.add(win_pair_[g * groups_ + tg], 1);
+      actor.stats.add(same_team ? win_own_[g] : win_other_[g], 1);
+      target.stats.add(loss_[tg], 1);
+      target.stats.add(loss_pair_[tg * groups_ + g], 1);
+      target.stats.add(same_team ? loss_own_[tg] : loss_other_[tg], 1);
       const AgentStatIds& ids = *actor.config().ids;
       for (std::size_t item = 0; item < target.inventory.size(); ++item) {
         if (target.inventory[item] == 0) continue;
@@ -62,7 +97,9 @@ class AttackBase : public ActionHandler {
         if (taken == 0) continue;
         target.update_inventory(static_cast<ItemId>(item), -taken);
         actor.stats.add(ids.stolen[item], taken);
+        actor.stats.add(stolen_[g * items_ + item], taken);
         target.stats.add(ids.stolen_from[item], taken);
+        target.stats.add(stolen_from_[tg * items_ + item], taken);
       }
     }
     return true;
@@ -70,7 +107,14 @@ class AttackBase : public ActionHandler {
 
  private:
   std::vector<std::pair<ItemId, int>> defense_;
-  std::vector<StatId> own_team_, other_team_, blocked_, win_, loss_;  // per group slot
+  std::size_t groups_ = 0;
+  std::size_t items_ = 0;
+  StatId target_ = 0;
+  // Per group slot.
+  std::vector<StatId> by_group_, own_team_, other_team_, blocked_, win_, loss_, win_own_, win_other_,
+      loss_own_, loss_other_;
+  // Per (group, group) pair and per (group, item), row-major.
+  std::vector<StatId> by_pair_, blocked_pair_, win_pair_, loss_pair_, stolen_, stolen_from_;
 };
 
 class Attack final : public AttackBase {
