@@ -40,20 +40,20 @@ class ThreadPool {
       throw std::invalid_argument("ThreadPool: num_threads must be at least 1");
     }
     workers_.reserve(num_threads - 1);
-    for (unsigned index = 1; index < num_threads; ++index) {
-      workers_.emplace_back([this] { worker_loop(); });
+    try {
+      for (unsigned index = 1; index < num_threads; ++index) {
+        workers_.emplace_back([this] { worker_loop(); });
+      }
+    } catch (...) {
+      stop_workers();  // the threads already started must not be destroyed while joinable
+      throw;
     }
   }
 
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  ~ThreadPool() {
-    stop_.store(true, std::memory_order_release);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    generation_.notify_all();
-    for (auto& worker : workers_) worker.join();
-  }
+  ~ThreadPool() { stop_workers(); }
 
   [[nodiscard]] unsigned num_threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
@@ -65,7 +65,8 @@ class ThreadPool {
   // Calls fn(begin, end) on disjoint contiguous chunks that cover [0, n). The chunk boundaries
   // depend only on n and num_threads(); which thread runs a chunk depends on timing, so fn must
   // give the same result on any thread (it must not keep per-thread state). Blocks until every
-  // chunk is done; rethrows the first exception a chunk threw.
+  // chunk is done; rethrows the first exception a chunk threw. Calls are serialised, so fn must
+  // not call parallel_for on the same pool (that would deadlock).
   template <class Fn>
   void parallel_for(std::size_t n, Fn&& fn) {
     const std::size_t chunks =
@@ -89,7 +90,7 @@ class ThreadPool {
     generation_.notify_all();
 
     run_chunks();
-    wait_for(chunks);
+    wait_for(static_cast<std::uint32_t>(chunks));
     if (error_) std::rethrow_exception(error_);
   }
 
@@ -134,13 +135,20 @@ class ThreadPool {
     }
   }
 
-  void wait_for(std::size_t chunks) {
+  void stop_workers() {
+    stop_.store(true, std::memory_order_release);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    generation_.notify_all();
+    for (auto& worker : workers_) worker.join();
+  }
+
+  void wait_for(std::uint32_t chunks) {
     for (int spin = 0; spin < kSpinIterations; ++spin) {
       if (finished_.load(std::memory_order_acquire) == chunks) return;
       METTA_CPU_RELAX();
     }
     for (;;) {
-      const std::size_t done = finished_.load(std::memory_order_acquire);
+      const std::uint32_t done = finished_.load(std::memory_order_acquire);
       if (done == chunks) return;
       finished_.wait(done, std::memory_order_acquire);
     }
@@ -169,7 +177,7 @@ class ThreadPool {
   std::mutex error_mutex_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::uint64_t> ticket_{0};
-  std::atomic<std::size_t> finished_{0};
+  std::atomic<std::uint32_t> finished_{0};  // 32 bits: waits on it are a plain futex on Linux
   std::atomic<bool> stop_{false};
   std::uint64_t task_id_ = 0;  // only touched by the caller holding call_mutex_
   // The current task; written by the caller before the ticket opens, read by claimed chunks only.

@@ -82,10 +82,13 @@ void Batch::step(const std::int32_t* actions) {
     for (std::size_t game = begin; game < end; ++game) {
       const GameIO game_io = io(game, actions);
       Game& current = *games_[game];
+      // Without autoreset a finished game may be stepped on; it reports its end only once.
+      const bool was_over = current.episode_over();
       current.step(game_io);
-      episodes_done_[game] = current.episode_over() ? 1 : 0;
-      if (autoreset_ && episodes_done_[game] != 0) {
-        current.summarize_episode();
+      const bool ended = !was_over && current.episode_over();
+      episodes_done_[game] = ended ? 1 : 0;
+      if (ended) current.summarize_episode();
+      if (autoreset_ && ended) {
         // Keep the final step's rewards and flags; the observation becomes the new episode's first.
         GameIO reset_io = game_io;
         reset_io.rewards = nullptr;

@@ -50,8 +50,8 @@ class Batch {
   [[nodiscard]] unsigned num_threads() const { return pool_.num_threads(); }
   [[nodiscard]] Game& game(std::size_t index) { return *games_.at(index); }
   [[nodiscard]] const Game& game(std::size_t index) const { return *games_.at(index); }
-  // 1 for each game whose episode is over after the last step() (with autoreset: ended in that
-  // step and already restarted).
+  // 1 for each game whose episode ended in the last step() (with autoreset: already restarted;
+  // without: it stays over, and later steps report 0 for it). last_episode() holds its totals.
   [[nodiscard]] const std::vector<std::uint8_t>& episodes_done() const { return episodes_done_; }
   [[nodiscard]] bool any_episode_done() const { return any_done_; }
   [[nodiscard]] std::uint64_t episode_index(std::size_t game) const { return episodes_.at(game); }

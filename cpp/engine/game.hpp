@@ -25,8 +25,9 @@ struct MapData {
 
   // Checks the map against a config; returns its number of agents. Throws std::invalid_argument.
   std::size_t validate(const CompiledConfig& config) const;
-  // The reference's initial_grid_hash: wyhash of "r,c:name;" over every cell, row-major, with
-  // "empty" for empty cells, so equal maps give equal numbers across runs, machines and engines.
+  // The reference's initial_grid_hash: wyhash of "r,c:name;" over every cell, row-major, so equal
+  // maps give equal numbers across runs and machines. Empty cells are always "empty" (the engine
+  // sees codes, not the "." or " " a map may have used; the reference hashed those raw strings).
   [[nodiscard]] std::uint64_t grid_hash(const CompiledConfig& config) const;
 };
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "DEFAULT_ITEMS",
+    "RESERVED_GROUP_NAMES",
     "ActionConfig",
     "ActionsConfig",
     "AgentConfig",
@@ -26,6 +27,9 @@ __all__ = [
     "default_objects",
     "per_item",
 ]
+
+RESERVED_GROUP_NAMES = frozenset({"own_team", "other_team", "from_own_team", "from_other_team"})
+"""Words the attack stats put where a group name goes; no group may be called one of them."""
 
 DEFAULT_ITEMS: tuple[str, ...] = (
     "ore_red",
@@ -315,6 +319,15 @@ class GameConfig(_Strict):
     def _check_groups_and_actions(self) -> Self:
         if not self.groups:
             raise ValueError("groups: at least one agent group is needed")
+        for name in self.groups:
+            # Group names end stat names (attack.win.<g>.<target g>, ...): a dot, or a word the
+            # attack stats use between dots, would make two different stats share one name.
+            if not name or not name.replace("_", "").isalnum():
+                raise ValueError(f"groups: group name {name!r} must be letters, digits or _")
+            if name in RESERVED_GROUP_NAMES:
+                raise ValueError(
+                    f"groups: {name!r} is reserved (attack stats use it); pick another group name"
+                )
         ids = [group.id for group in self.groups.values()]
         if len(set(ids)) != len(ids):
             raise ValueError(f"groups: group ids must be unique, got {ids}")

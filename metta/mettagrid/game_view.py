@@ -106,7 +106,9 @@ class GameView:
     @property
     def initial_grid_hash(self) -> int:
         """64-bit fingerprint of the current episode's starting map (the reference's wyhash of
-        ``"r,c:name;"`` over all cells, empty cells as ``"empty"``): equal maps, equal numbers."""
+        ``"r,c:name;"`` over all cells): equal maps, equal numbers. Empty cells always count as
+        ``"empty"``; the reference hashed the raw strings, so its maps written with ``"."`` or
+        ``" "`` for empty cells hash differently there."""
         return int(self._batch.initial_grid_hash(self._game))
 
     @property

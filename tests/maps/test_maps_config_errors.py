@@ -52,7 +52,7 @@ from metta.mettagrid.maps import (
         ),
         (lambda: MeanDistanceConfig(agents=0), "agents: at least one agent"),
         (lambda: MeanDistanceConfig(width=3, height=3, objects={"altar": 9}), "do not fit"),
-        (lambda: MeanDistanceConfig(width=9, height=20, mean_distance=9), "mean_distance: 9"),
+        (lambda: MeanDistanceConfig(width=9, height=20, mean_distance=5), "at most 4"),
         (lambda: MeanDistanceConfig(mean_distance=0), "mean_distance"),
     ],
 )

@@ -123,6 +123,13 @@ def test_config_errors_name_the_field():
         GameConfig(groups={"a": {"id": 1}, "b": {"id": 1}})
 
 
+@pytest.mark.parametrize("name", ["red.team", "", "two words", "own_team", "from_other_team"])
+def test_group_names_that_would_clash_in_stat_names_are_refused(name):
+    # attack.win.<g>.<tg> and attack.win.own_team.<g> must never name the same stat
+    with pytest.raises(ValidationError, match=r"groups: .*(letters, digits or _|is reserved)"):
+        GameConfig(groups={name: {"id": 1}})
+
+
 def test_engine_params_errors_name_the_path():
     params = to_engine_params(GameConfig())
     params["objects"][0]["params"]["max_items_per_type"] = [1, 2]

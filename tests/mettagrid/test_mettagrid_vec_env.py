@@ -154,6 +154,28 @@ def test_autoreset_same_step_with_episode_infos():
     assert infos == []
 
 
+def test_without_autoreset_an_episode_end_is_reported_once_with_its_totals():
+    config = GameConfig(max_steps=3)
+    env = MettaGridVecEnv(config, SMALL, num_envs=2, num_threads=1, autoreset=False)
+    env.reset(seed=0)
+    noop = np.zeros((8, 2), dtype=np.int32)
+    assert env.step(noop)[4] == []
+    assert env.step(noop)[4] == []
+    _, _, _, truncations, infos = env.step(noop)
+    assert truncations.all()
+    assert [info["env_id"] for info in infos] == [0, 1]
+    assert infos[0]["episode_length"] == 3
+    assert infos[0]["agent"]["action.noop.success"] == 3
+    assert infos[0]["attributes"]["initial_grid_hash"] == env.driver_env.initial_grid_hash != 0
+    assert np.isfinite(infos[0]["episode_return"])
+    # stepping a finished game goes on (truncated) without reporting the same episode again
+    _, _, _, truncations, infos = env.step(noop)
+    assert truncations.all()
+    assert infos == []
+    env.reset(seed=1)
+    assert env.driver_env.current_step == 0
+
+
 def test_map_provider_gives_fresh_maps_per_episode():
     maps = [
         parse_ascii_map("#####\n#@..#\n#####"),

@@ -4,8 +4,9 @@ The first agent stands in the middle of an open room; each object is dropped at 
 from Poisson(``mean_distance``) (at least 1) in a uniformly random direction, so the mean distance
 controls how far the agent must search. Further agents go on random free cells. Unlike the
 reference, a room that cannot hold the objects is an error (it looped forever), agents are never
-silently dropped, an object never cuts the room apart, and a mean larger than the room is refused
-instead of clamped.
+silently dropped, an object never cuts the room apart, and a mean that does not fit between the
+centre and the walls is refused instead of clamped. Draws that fall outside the room are drawn
+again, so near that limit the realised mean distance is somewhat below the asked one.
 """
 
 from __future__ import annotations
@@ -57,11 +58,13 @@ class MeanDistanceConfig(MapBuilderConfig):
                 f"objects: {sum(self.objects.values())} objects and {agents} agents do not fit "
                 f"in a {self.width}x{self.height} room"
             )
-        largest = min(self.width, self.height) - 1
-        if self.mean_distance > max(largest, 1):
+        # Farthest a straight line from the centre reaches before the nearer wall; a larger mean
+        # would mostly draw distances outside the room and land far nearer than asked.
+        reach = max(1, (min(self.width, self.height) - 1) // 2)
+        if self.mean_distance > reach:
             raise ValueError(
-                f"mean_distance: {self.mean_distance} is larger than a "
-                f"{self.width}x{self.height} room allows (at most {max(largest, 1)})"
+                f"mean_distance: {self.mean_distance} does not fit between the centre and the "
+                f"walls of a {self.width}x{self.height} room (at most {reach})"
             )
         return self
 
