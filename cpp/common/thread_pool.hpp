@@ -66,11 +66,12 @@ class ThreadPool {
   // depend only on n and num_threads(); which thread runs a chunk depends on timing, so fn must
   // give the same result on any thread (it must not keep per-thread state). Blocks until every
   // chunk is done; rethrows the first exception a chunk threw. Calls are serialised, so fn must
-  // not call parallel_for on the same pool (that would deadlock).
+  // not call parallel_for on the same pool (that would deadlock). max_chunks caps the split for
+  // work too small to feed every thread (the idle ones find nothing to claim).
   template <class Fn>
-  void parallel_for(std::size_t n, Fn&& fn) {
+  void parallel_for(std::size_t n, Fn&& fn, std::size_t max_chunks = kMaxChunks) {
     const std::size_t chunks =
-        std::min({n, std::size_t{num_threads()} * kChunksPerThread, kMaxChunks});
+        std::min({n, std::size_t{num_threads()} * kChunksPerThread, kMaxChunks, max_chunks});
     if (chunks <= 1 || workers_.empty()) {
       if (n > 0) fn(std::size_t{0}, n);
       return;

@@ -32,8 +32,10 @@ constexpr std::int64_t kMinElementsPerThread = 1 << 15;
 METTA_CPU_CLONES void rows_range(const float* values, const float* rewards, const float* dones, const float* ratios,
                 float* advantages, std::int64_t begin, std::int64_t end, std::int64_t horizon,
                 const Params& p) {
-  std::vector<float> errors(static_cast<std::size_t>(kBlock * horizon));
-  std::vector<float> discounts(static_cast<std::size_t>(kBlock * horizon));
+  // Scratch for one block of rows (fewer when the range is shorter): 8 bytes per element of it.
+  const auto scratch = static_cast<std::size_t>(std::min(kBlock, end - begin) * horizon);
+  std::vector<float> errors(scratch);
+  std::vector<float> discounts(scratch);
   for (std::int64_t first = begin; first < end; first += kBlock) {
     const std::int64_t rows = std::min(kBlock, end - first);
     for (std::int64_t j = 0; j < rows; ++j) {
@@ -89,15 +91,20 @@ void compute_cpu(const float* values, const float* rewards, const float* dones, 
     rows_range(values, rewards, dones, ratios, advantages, 0, rows, horizon, params);
     return;
   }
-  // Hand out whole blocks so every thread but the last runs the interleaved path only.
+  // Hand out whole blocks so every chunk but the last runs the interleaved path only. The pool
+  // keeps the requested thread count whatever the input size (rebuilding it per size would start
+  // and join threads on every call that alternates sizes); small inputs get fewer chunks instead.
   const std::int64_t blocks = (rows + kBlock - 1) / kBlock;
   std::unique_lock<std::mutex> lock;
-  ThreadPool& pool = pool_with(threads, lock);
-  pool.parallel_for(static_cast<std::size_t>(blocks), [&](std::size_t first, std::size_t last) {
-    const auto begin = static_cast<std::int64_t>(first) * kBlock;
-    const auto end = std::min(rows, static_cast<std::int64_t>(last) * kBlock);
-    rows_range(values, rewards, dones, ratios, advantages, begin, end, horizon, params);
-  });
+  ThreadPool& pool = pool_with(num_threads, lock);
+  pool.parallel_for(
+      static_cast<std::size_t>(blocks),
+      [&](std::size_t first, std::size_t last) {
+        const auto begin = static_cast<std::int64_t>(first) * kBlock;
+        const auto end = std::min(rows, static_cast<std::int64_t>(last) * kBlock);
+        rows_range(values, rewards, dones, ratios, advantages, begin, end, horizon, params);
+      },
+      std::size_t{threads} * ThreadPool::kChunksPerThread);
 }
 
 }  // namespace metta::advantage

@@ -2,9 +2,9 @@
 
 File = ``torch.save`` of a plain dict readable with ``torch.load(weights_only=True)``:
 ``format`` ("metta-policy/1"), ``agent_config``, ``build`` (obs shape, window, feature count,
-normalisations), ``state_dict``, ``metadata``, ``feature_mapping`` (name -> original id),
-``action_names``, ``max_action_args``, ``action_embedding_map``, ``run_name``. Written to a
-temporary file in the same folder, fsynced, then renamed over the target.
+normalisations, weight-clip limits), ``state_dict``, ``metadata``, ``feature_mapping`` (name ->
+original id), ``action_names``, ``max_action_args``, ``action_embedding_map``, ``run_name``.
+Written to a temporary file in the same folder, fsynced, then renamed over the target.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from metta.agent.components.param_layer import ParamLayer
 from metta.agent.metta_agent import MettaAgent
 from metta.common.atomic_file import atomic_write_bytes
 
@@ -102,6 +103,13 @@ def checkpoint_payload(
             "obs_height": agent.obs_height,
             "num_features": agent.num_features,
             "feature_normalizations": dict(agent.feature_normalizations),
+            # Weight-clip limits come from each layer's random initial weights: keep them, so a
+            # reloaded policy clips to the limits it was trained with.
+            "weight_clip_values": {
+                name: float(component.clip_value)
+                for name, component in agent.components.items()
+                if isinstance(component, ParamLayer)
+            },
         },
         "state_dict": {k: v.detach().cpu() for k, v in agent.state_dict().items()},
         "metadata": _plain(dict(metadata), "metadata"),
@@ -182,6 +190,11 @@ def policy_from_checkpoint(
             payload["action_names"], payload["max_action_args"], torch.device("cpu")
         )
         agent.load_state_dict(payload["state_dict"], strict=True)
+        for name, value in build.get("weight_clip_values", {}).items():
+            component = agent.components[name]
+            if not isinstance(component, ParamLayer):
+                raise ValueError(f"build.weight_clip_values: {name!r} is not a weight layer")
+            component.clip_value = float(value)
     except (ValueError, KeyError, RuntimeError, TypeError) as error:
         raise CheckpointError(f"{source}: cannot rebuild the policy: {error}") from error
     return agent.to(torch.device(device))

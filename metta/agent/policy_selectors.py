@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,8 @@ def _recency(record: PolicyRecord) -> tuple[Any, ...]:
 
 
 def metric_value(record: PolicyRecord, metric: str, prefer_eval_scores: bool) -> float | None:
-    """``metadata.eval_scores[metric]`` (when preferred) or ``metadata[metric]``, if numeric."""
+    """``metadata.eval_scores[metric]`` (when preferred) or ``metadata[metric]``, if a finite
+    number (a NaN score would otherwise sort unpredictably and could win ``top``)."""
     meta = record.metadata
     value = None
     scores = meta.get("eval_scores")
@@ -31,7 +33,7 @@ def metric_value(record: PolicyRecord, metric: str, prefer_eval_scores: bool) ->
         value = scores.get(metric)
     elif metric in meta:
         value = meta[metric]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
 

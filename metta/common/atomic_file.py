@@ -1,16 +1,39 @@
 """Atomic file writes: a temporary file in the same folder, fsync, then rename over the target.
 
 A crash at any point leaves either the old file or the new one, never a truncated mix; every file
-the user keeps (checkpoints, configs, replays, stats) is written through here.
+the user keeps (checkpoints, configs, replays, stats) is written through here. The file gets the
+permissions a plain ``open()`` would give it (0666 less the umask), not the temporary file's 0600,
+so evaluators running as another user can read checkpoints; the folder is fsynced after the
+rename so that the new name itself survives a power cut.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_write_bytes", "atomic_write_text"]
+
+
+@functools.cache
+def _file_mode() -> int:
+    """0666 less the process umask (read once: os.umask can only be read by setting it)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Makes the rename durable; skipped where folders cannot be opened or fsynced."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -22,11 +45,13 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
+            os.fchmod(file.fileno(), _file_mode())
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
     return path
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import numbers
 from types import ModuleType
 
 import torch
@@ -122,9 +123,14 @@ def _check_scalars(gamma: float, gae_lambda: float, rho_clip: float, c_clip: flo
         "vtrace_rho_clip": rho_clip,
         "vtrace_c_clip": c_clip,
     }
-    for name, number in named.items():
-        if not isinstance(number, int | float) or not math.isfinite(number):
-            raise ValueError(f"compute_advantage: {name} must be a finite number, got {number!r}")
+    for name, given in named.items():
+        number = given.item() if isinstance(given, torch.Tensor) and given.numel() == 1 else given
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, numbers.Real)
+            or not math.isfinite(float(number))
+        ):
+            raise ValueError(f"compute_advantage: {name} must be a finite number, got {given!r}")
     if rho_clip <= 0 or c_clip <= 0:
         raise ValueError(
             f"compute_advantage: vtrace_rho_clip and vtrace_c_clip must be > 0, "
@@ -187,13 +193,21 @@ def compute_advantage(
     scalars = (float(gamma), float(gae_lambda), float(vtrace_rho_clip), float(vtrace_c_clip))
 
     with torch.no_grad():
-        inputs = [tensors[name].to(device).contiguous() for name in _TENSOR_NAMES[:-1]]
+        # resolve_neg/resolve_conj: lazily negated views must be materialised before numpy().
+        inputs = [
+            tensors[name].to(device).resolve_neg().resolve_conj().contiguous()
+            for name in _TENSOR_NAMES[:-1]
+        ]
         writes_in_place = (
             advantages.device == device
             and advantages.is_contiguous()
             and not any(_shares_memory(advantages, t) for t in inputs)
         )
-        out = advantages if writes_in_place else torch.empty(values.shape, device=device)
+        out = (
+            advantages
+            if writes_in_place
+            else torch.empty(values.shape, dtype=torch.float32, device=device)
+        )
         if out.numel() > 0 and not _run_native(inputs, out, scalars):
             _log_path_once(f"PyTorch reference on {device.type}", logging.WARNING)
             out.copy_(compute_advantage_reference(*inputs, *scalars))

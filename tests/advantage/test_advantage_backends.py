@@ -126,6 +126,33 @@ def test_bad_scalar_is_refused_with_its_name(scalars, match):
         compute_advantage(*inputs, torch.zeros(2, 3), *scalars, "cpu")
 
 
+def test_numpy_and_zero_dim_tensor_scalars_are_numbers():
+    inputs = random_inputs((3, 6), seed=13)
+    expected = native(inputs)
+    scalars = (np.float32(SCALARS[0]), torch.tensor(SCALARS[1]), np.float64(1.0), 1)
+    torch.testing.assert_close(native(inputs, scalars), expected)
+
+
+def test_lazily_negated_inputs_are_read_as_their_values():
+    inputs = random_inputs((4, 9), seed=14)
+    negated = inputs[1].neg().conj()  # a view whose negation torch keeps lazy on some builds
+    expected = native([inputs[0], -inputs[1], inputs[2], inputs[3]])
+    torch.testing.assert_close(native([inputs[0], negated, inputs[2], inputs[3]]), expected)
+
+
+def test_float64_default_dtype_does_not_change_the_temporary_output():
+    inputs = random_inputs((6, 10), seed=15)
+    expected = native(inputs)
+    out = torch.zeros(10, 6).t()  # non-contiguous: the result goes through a temporary
+    previous = torch.get_default_dtype()
+    try:
+        torch.set_default_dtype(torch.float64)
+        compute_advantage(*inputs, out, *SCALARS, "cpu")
+    finally:
+        torch.set_default_dtype(previous)
+    torch.testing.assert_close(out, expected)
+
+
 def test_binding_refuses_arrays_it_cannot_write_or_read():
     from metta.rl import _advantage  # noqa: PLC0415
 

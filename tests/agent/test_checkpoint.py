@@ -55,6 +55,20 @@ def test_round_trip_gives_identical_outputs(policy, tmp_path: Path, generator) -
     assert loaded.l2_init_weight_update_interval == 2
 
 
+def test_round_trip_keeps_the_weight_clip_limits(policy, tmp_path: Path) -> None:
+    # The limits derive from each layer's random initial weights; a reload (which re-initialises
+    # from fresh randomness before loading the weights) must clip to the saved limits.
+    limits = {
+        name: component.clip_value
+        for name, component in policy.components.items()
+        if hasattr(component, "clip_value")
+    }
+    assert len(limits) >= 3
+    torch.manual_seed(123)  # a different global RNG state than the policy was built under
+    loaded = policy_from_checkpoint(load_checkpoint(save_checkpoint(tmp_path / "c.pt", policy, {})))
+    assert {name: loaded.components[name].clip_value for name in limits} == limits
+
+
 def test_round_trip_keeps_remapping_and_learned_state(policy, tmp_path, generator) -> None:
     order = list(range(len(FEATURE_NAMES)))
     random.Random(2).shuffle(order)

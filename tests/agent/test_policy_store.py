@@ -157,6 +157,15 @@ def test_top_by_metric_eval_scores_and_fallback(agent, tmp_path: Path) -> None:
     assert picks <= {1, 2, 3, 4}
 
 
+def test_top_ignores_a_nan_score(agent, tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    for epoch, score in enumerate([1.0, 5.0, 3.0, float("nan"), 2.0]):
+        _save(store, agent, f"n{epoch}.pt", epoch=epoch, score=score)
+    fresh = _store(tmp_path)
+    assert fresh.policy_record(tmp_path, "top").metadata.epoch == 1
+    assert [r.metadata.epoch for r in fresh.policy_records(tmp_path, "top", n=3)] == [1, 2, 4]
+
+
 def test_store_errors(agent, tmp_path: Path) -> None:
     store = _store(tmp_path)
     with pytest.raises(FileNotFoundError, match="policy checkpoint not found"):

@@ -1,0 +1,49 @@
+"""Atomic writes: content, permissions like open(), and an interrupted write keeps the old file."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from metta.common import atomic_file
+from metta.common.atomic_file import atomic_write_bytes, atomic_write_text
+
+
+def test_writes_creates_folders_and_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "file.txt"
+    atomic_write_text(target, "first")
+    atomic_write_text(target, "second")
+    assert target.read_text() == "second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["file.txt"]  # no temporaries left
+
+
+def test_file_mode_follows_the_umask_like_open(tmp_path: Path) -> None:
+    atomic_file._file_mode.cache_clear()
+    previous = os.umask(0o027)
+    try:
+        path = atomic_write_bytes(tmp_path / "checkpoint.pt", b"x")
+        with open(tmp_path / "plain.pt", "wb") as plain:
+            plain.write(b"x")
+    finally:
+        os.umask(previous)
+        atomic_file._file_mode.cache_clear()
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert mode == 0o640
+    assert mode == stat.S_IMODE((tmp_path / "plain.pt").stat().st_mode)
+
+
+def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "stats.json"
+    atomic_write_text(target, "old")
+
+    def crash(_descriptor: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic_file.os, "fsync", crash)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_text(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["stats.json"]
