@@ -129,11 +129,15 @@ def make_policy(
 
     ``config``: None or ``"default"`` (the seed's default CNN-LSTM), ``"fast"`` (the reference's
     fast.yaml), an agent mapping, or the seed's ``{"device": ..., "agent": {...}}``. ``device``
-    wins over the config's; default cpu. ``seed`` makes the initial weights reproducible without
-    touching the global RNG.
+    wins over the config's, which wins over the env's ``device`` (metta.api.Environment's
+    argument); default cpu. ``seed`` makes the initial weights reproducible without touching the
+    global RNG.
     """
     agent_config, config_device = resolve_agent_config(config)
-    device = torch.device(device if device is not None else (config_device or "cpu"))
+    env_device = getattr(env_like, "device", None)
+    if not isinstance(env_device, str | torch.device):
+        env_device = None
+    device = torch.device(device if device is not None else (config_device or env_device or "cpu"))
     shape = _token_shape(env_like)
     features = environment_features(env_like)
     if not features:

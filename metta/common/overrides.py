@@ -1,7 +1,9 @@
 """Nested overrides of pydantic configs: ``{"a": {"b": 1}}`` or ``{"a.b": 1}`` merged over a model.
 
 A key that names no field is an error naming its full dotted path, except under the "open"
-tables a caller names (tables keyed by user-chosen names, such as object or group names).
+tables a caller names (tables keyed by user-chosen names, such as object or group names). A
+mapping merges into the mapping it overrides, except an empty one, which clears it (the only way
+to empty a table such as a converter's ``input_resources``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def merge_overrides(
     is_open: Callable[[str], bool],
     path: str = "",
 ) -> dict[str, Any]:
-    """``base`` with ``overrides`` merged in; new keys only where ``is_open(dotted path)``."""
+    """``base`` with ``overrides`` merged in; new keys only where ``is_open(dotted path)``; an
+    empty mapping replaces (clears) what it overrides."""
     merged = dict(base)
     for key, value in overrides.items():
         where = f"{path}.{key}" if path else str(key)
@@ -49,7 +52,7 @@ def merge_overrides(
                 known = ", ".join(sorted(map(str, base))) or "none"
                 raise ValueError(f"overrides: unknown field {where!r} (fields here: {known})")
             merged[key] = value
-        elif isinstance(value, Mapping) and isinstance(base[key], Mapping):
+        elif isinstance(value, Mapping) and value and isinstance(base[key], Mapping):
             merged[key] = merge_overrides(base[key], value, is_open, where)
         else:
             merged[key] = value

@@ -22,7 +22,7 @@ from metta.mettagrid.curriculum import (
     BucketedCurriculum,
     Curriculum,
     SingleTaskCurriculum,
-    navigation_bucketed_curriculum,
+    navigation_bucketed_parts,
     navigation_map_config,
 )
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
@@ -58,8 +58,14 @@ def navigation_game(num_agents: int, max_steps: int = 1000) -> GameConfig:
         ),
         objects={
             "wall": WallConfig(type_id=1),
+            # As the reference: one heart to start with, and it needs 3 battery_red (which no
+            # navigation agent can get) to make another, so each altar pays exactly once.
             "altar": ConverterConfig(
-                type_id=8, output_resources={"heart": 1}, cooldown=255, initial_items=1
+                type_id=8,
+                input_resources={"battery_red": 3},
+                output_resources={"heart": 1},
+                cooldown=1000,
+                initial_items=1,
             ),
         },
     )
@@ -117,13 +123,43 @@ ENV_PATHS: dict[str, Callable[..., EnvConfig]] = {
 """Named single environments; each factory takes ``num_agents`` (and the simple env a size)."""
 
 
+def _override_paths(overrides: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Dotted paths of the leaves of a nested (or dotted-key) overrides mapping."""
+    paths = []
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            paths += _override_paths(value, f"{path}.")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _bucketed(
+    template: EnvConfig,
+    buckets: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None,
+    seed: int,
+) -> BucketedCurriculum:
+    """A bucketed curriculum over ``template`` with ``overrides`` applied to it; an override of
+    a path the buckets set (which every task would overwrite) is refused, naming the bucket."""
+    for path in _override_paths(overrides or {}):
+        for bucket in buckets:
+            if path == bucket or path.startswith(f"{bucket}.") or bucket.startswith(f"{path}."):
+                raise ValueError(
+                    f"env_overrides: {path!r} is set per task by the curriculum's bucket "
+                    f"{bucket!r} ({buckets[bucket]}); an override there would be overwritten"
+                )
+    return BucketedCurriculum(apply_overrides(template, overrides), buckets, seed=seed)
+
+
 def _navigation_bucketed(
     num_agents: int, seed: int, overrides: Mapping[str, Any] | None
 ) -> Curriculum:
-    base = apply_overrides(navigation_training_env(num_agents), overrides)
-    return navigation_bucketed_curriculum(
-        base, map_path="map_builder", num_agents=num_agents, seed=seed
+    template, buckets = navigation_bucketed_parts(
+        navigation_training_env(num_agents), map_path="map_builder", num_agents=num_agents
     )
+    return _bucketed(template, buckets, overrides, seed)
 
 
 def _navigation_rooms(
@@ -131,13 +167,12 @@ def _navigation_rooms(
 ) -> Curriculum:
     """Small-room navigation bucketed by room size and altar count: learnable in minutes on a
     CPU, the quick start's curriculum."""
-    base = apply_overrides(navigation_room_env(num_agents), overrides)
     buckets = {
         "map_builder.width": {"values": [9, 11, 13]},
         "map_builder.height": {"values": [9, 11, 13]},
         "map_builder.objects.altar": {"values": [6, 10]},
     }
-    return BucketedCurriculum(base, buckets, seed=seed)
+    return _bucketed(navigation_room_env(num_agents), buckets, overrides, seed)
 
 
 CURRICULUM_PATHS: dict[str, Callable[[int, int, Mapping[str, Any] | None], Curriculum]] = {

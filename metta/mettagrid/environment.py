@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,9 @@ class CurriculumVecEnv(MettaGridVecEnv):
         )
         if prefetch_maps:
             self._planner.start_prefetch()
+        # An env dropped without close() must not leave its builder thread (and the curriculum and
+        # maps it holds) behind; the finaliser must not hold the env itself.
+        self._stop_planner = weakref.finalize(self, self._planner.stop)
 
     def _provide_map(self, game: int) -> tuple[GameConfig, npt.NDArray[np.str_]]:
         started = self._pending[game]
@@ -190,19 +194,19 @@ class CurriculumVecEnv(MettaGridVecEnv):
         episode = self._finished.pop(game)
         score = float(info["episode_return"])
         if episode.desync:
-            info["desync_episode"] = True  # shortened first episode: not scored
+            info["desync_episode"] = True  # shortened first episode: not scored anywhere
         else:
             episode.task.complete(score)
             info["task_reward"] = {episode.task.name: {"rewards.mean": score}}
+            info["map_reward"] = dict.fromkeys(episode.labels, score)
         info["task"] = episode.task.name
-        info["map_reward"] = dict.fromkeys(episode.labels, score)
         info["task_completions"] = self.curriculum.completion_rates()
         info["curriculum"] = self.curriculum.stats()
         info["curriculum_task_probs"] = self.curriculum.get_task_probs()
 
     def close(self) -> None:
         """Stops the map builder thread and releases the engine."""
-        self._planner.stop()
+        self._stop_planner()
         super().close()
 
 
@@ -213,13 +217,52 @@ _REFUSED = {
 }
 
 
+def _check_arguments(
+    unsupported: Mapping[str, Any],
+    *,
+    sources: list[bool],
+    num_agents: int,
+    num_envs: int,
+    batch_size: int | None,
+    width: int | None,
+    height: int | None,
+) -> None:
+    """Refuses, by name, every Environment argument that is wrong or would have no effect."""
+    if unsupported:
+        reasons = [
+            f"{name} ({_REFUSED.get(name, 'not an Environment argument')})" for name in unsupported
+        ]
+        raise TypeError("Environment: unsupported arguments: " + "; ".join(reasons))
+    if sum(sources) > 1:
+        raise ValueError("Environment: pass at most one of curriculum_path, env_config, curriculum")
+    if any(sources) and (width is not None or height is not None):
+        raise ValueError(
+            "Environment: width/height size the default room only; with curriculum_path, "
+            "env_config or curriculum the tasks set the map size (change it with "
+            "env_overrides={'map_builder': {'width': ..., 'height': ...}} where the builder "
+            "has one)"
+        )
+    for name, size in (("width", width), ("height", height)):
+        if size is not None and size < 1:
+            raise ValueError(f"Environment: {name} must be >= 1, got {size}")
+    if num_agents < 1:
+        raise ValueError(f"Environment: num_agents must be >= 1, got {num_agents}")
+    if num_envs < 1:
+        raise ValueError(f"Environment: num_envs must be >= 1, got {num_envs}")
+    if batch_size is not None and batch_size != num_envs:
+        raise ValueError(
+            f"Environment: batch_size={batch_size} must equal num_envs={num_envs} (the native "
+            "engine steps every game in each call; leave batch_size out)"
+        )
+
+
 def Environment(  # noqa: N802  (the seed's factory name)
     curriculum_path: str | None = None,
     env_config: EnvConfig | Mapping[str, Any] | None = None,
     *,
     num_agents: int = 4,
-    width: int = 32,
-    height: int = 32,
+    width: int | None = None,
+    height: int | None = None,
     num_envs: int = 1,
     num_workers: int | None = None,
     batch_size: int | None = None,
@@ -235,36 +278,31 @@ def Environment(  # noqa: N802  (the seed's factory name)
     Exactly one source of tasks: ``curriculum_path`` (a named curriculum or env, see
     metta.mettagrid.builtin_envs), ``env_config`` (an EnvConfig or a dict of one), ``curriculum``
     (any Curriculum), or none of them for the reference's default game on a random
-    ``width`` x ``height`` room. ``num_agents`` is the agents per game; ``num_envs`` games run on
-    ``num_workers`` threads (default: all cores). ``batch_size`` (the reference's envs per recv
-    batch) must equal ``num_envs``: the engine always steps every game. ``is_training`` staggers
-    the first episodes; ``device`` is kept as ``env.device`` for the training loop;
-    ``env_overrides`` is a nested dict applied to every task's config.
+    ``width`` x ``height`` room (default 32 x 32; with a task source the tasks set the map size
+    and ``width``/``height`` are refused rather than ignored). ``num_agents`` is the agents per
+    game; ``num_envs`` games run on ``num_workers`` threads (default: all cores). ``batch_size``
+    (the reference's envs per recv batch) must equal ``num_envs``: the engine always steps every
+    game. ``is_training`` staggers the first episodes; ``device`` is kept as ``env.device``, the
+    default device of ``Agent(env)`` and of the training loop; ``env_overrides`` is a nested dict
+    applied to every task's config. The env resets itself on first use if ``reset()`` was not
+    called, as the reference's did when built.
     """
-    if unsupported:
-        reasons = [
-            f"{name} ({_REFUSED.get(name, 'not an Environment argument')})" for name in unsupported
-        ]
-        raise TypeError("Environment: unsupported arguments: " + "; ".join(reasons))
-    sources = [curriculum_path is not None, env_config is not None, curriculum is not None]
-    if sum(sources) > 1:
-        raise ValueError("Environment: pass at most one of curriculum_path, env_config, curriculum")
-    if num_agents < 1:
-        raise ValueError(f"Environment: num_agents must be >= 1, got {num_agents}")
-    if num_envs < 1:
-        raise ValueError(f"Environment: num_envs must be >= 1, got {num_envs}")
-    if batch_size is not None and batch_size != num_envs:
-        raise ValueError(
-            f"Environment: batch_size={batch_size} must equal num_envs={num_envs} (the native "
-            "engine steps every game in each call; leave batch_size out)"
-        )
+    _check_arguments(
+        unsupported,
+        sources=[curriculum_path is not None, env_config is not None, curriculum is not None],
+        num_agents=num_agents,
+        num_envs=num_envs,
+        batch_size=batch_size,
+        width=width,
+        height=height,
+    )
     if curriculum_path is not None:
         curriculum = make_curriculum(
             curriculum_path, num_agents=num_agents, seed=seed, overrides=env_overrides
         )
     elif curriculum is None:
         if env_config is None:
-            config = simple_env(num_agents, width, height)
+            config = simple_env(num_agents, width or 32, height or 32)
         else:
             config = (
                 env_config

@@ -108,6 +108,8 @@ class MettaGridVecEnv:
         self._next_seed = seed
         self._infos: list[dict[str, Any]] = []
         self._sent = False
+        self._stepped = False  # a send() whose results recv() has not returned yet
+        self._started = False  # reset() has run (send/recv before it reset implicitly)
         self._closed = False
         self.driver_env = GameView(self._batch, 0, self._compiled)
         """The first game, for its properties (action names, features, grid objects, render)."""
@@ -230,16 +232,27 @@ class MettaGridVecEnv:
         # zero rewards and flags), which is where a rollout loop of recv/act/send starts.
         self._infos = []
         self._sent = True
+        self._stepped = False
+        self._started = True
         return self._obs, []
 
     def send(self, actions: npt.NDArray[np.int32]) -> None:
-        """Steps every game with ``actions`` (int32 [num_agents, 2]); results come from recv()."""
+        """Steps every game with ``actions`` (int32 [num_agents, 2]); results come from recv().
+
+        A send before any reset() resets first (with the constructor's seed), as the reference's
+        env was reset when built. Two sends without a recv() between them are refused: the first
+        one's finished episodes would be lost."""
         self._check_open()
+        if not self._started:
+            self.reset()
+        if self._stepped:
+            raise RuntimeError("send() called twice without recv(): collect the results first")
         if not isinstance(actions, np.ndarray):
             raise TypeError(f"actions: expected a numpy int32 array, got {type(actions).__name__}")
         any_done = self._batch.step(actions)
         self._infos = self._collect_episodes() if any_done else []
         self._sent = True
+        self._stepped = True
 
     def recv(
         self,
@@ -250,10 +263,15 @@ class MettaGridVecEnv:
         npt.NDArray[np.bool_],
         list[dict[str, Any]],
     ]:
-        """Results of the last send(): (obs, rewards, terminals, truncations, infos)."""
+        """Results of the last send(): (obs, rewards, terminals, truncations, infos); before any
+        reset() or send(), the env resets (constructor seed) and this returns its first frame."""
+        self._check_open()
+        if not self._started:
+            self.reset()
         if not self._sent:
             raise RuntimeError("recv() called without a preceding send()")
         self._sent = False
+        self._stepped = False
         return self._obs, self._rewards, self._terminals, self._truncations, self._infos
 
     def step(

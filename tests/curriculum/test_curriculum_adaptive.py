@@ -17,6 +17,7 @@ from metta.mettagrid.curriculum.learning_progress import (
     smooth_reweight,
 )
 from metta.mettagrid.curriculum.progressive import progressive_weights
+from metta.mettagrid.env_config import EnvConfig
 
 SIGMOID_1 = 1 / (1 + np.exp(-1.0))  # 0.7310585786
 SIGMOID_3 = 1 / (1 + np.exp(-3.0))  # 0.9525741268
@@ -196,14 +197,20 @@ def test_progressive_bad_parameters():
 
 
 def test_progressive_map_size_doubles_on_success():
-    template = {"game": {"map_builder": {"type": "random", "width": 32, "height": 32}}}
+    template = {"map_builder": {"type": "random", "width": 32, "height": 32}}
     curriculum = ProgressiveCurriculum(template)
     sizes = []
     for score in (0.6, 0.4, 1.0, 1.0, 1.0, 1.0):
         task = curriculum.get_task()
-        sizes.append(task.env_config["game"]["map_builder"]["width"])
+        sizes.append(task.env_config["map_builder"]["width"])
         task.complete(score)
     assert sizes == [10, 20, 20, 40, 80, 100]
-    assert template["game"]["map_builder"]["width"] == 32
-    with pytest.raises(KeyError, match=r"no key 'game\.size'"):
+    assert template["map_builder"]["width"] == 32
+    with pytest.raises(KeyError, match=r"config path 'game\.size': no key 'game'"):
         ProgressiveCurriculum(template, width_path="game.size")
+
+
+def test_progressive_defaults_fit_the_library_env_config():
+    curriculum = ProgressiveCurriculum(EnvConfig(), initial_size=12)
+    config = curriculum.get_task().env_config
+    assert (config.map_builder.width, config.map_builder.height) == (12, 12)

@@ -86,6 +86,23 @@ def test_training_staggers_first_episodes_and_does_not_score_them():
     assert len({e["episode_length"] for e in first}) > 1
     assert all(1 <= e["episode_length"] <= 50 for e in first)
     assert "task_reward" not in first[0]
+    assert "map_reward" not in first[0]
+    env.close()
+
+
+def test_a_new_environment_steps_without_an_explicit_reset():
+    # The seed's flow goes straight from Environment(...) to rollout steps (recv first): the env
+    # resets itself on first use, staggers, and scores every later episode.
+    env = Environment(num_envs=4, is_training=True, env_overrides={"game": {"max_steps": 10}})
+    obs, rewards, _, _, infos = env.recv()
+    assert obs.shape[0] == env.num_agents
+    assert not rewards.any()
+    assert infos == []
+    env.send(random_actions(env, np.random.default_rng(0)))
+    env.recv()
+    episodes = run_steps(env, 30)
+    assert sum(bool(e.get("desync_episode")) for e in episodes) == 4
+    assert sum("task_reward" in e for e in episodes) >= 8
     env.close()
 
 
@@ -155,6 +172,13 @@ def test_every_builtin_path_plays_a_full_episode(path):
             ValueError,
             "at most one of",
         ),
+        (
+            {"curriculum_path": "/env/mettagrid/simple", "width": 64},
+            ValueError,
+            "width/height size the default room only",
+        ),
+        ({"env_config": EnvConfig(), "height": 20}, ValueError, "width/height size the default"),
+        ({"width": 0}, ValueError, "width must be >= 1"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(kwargs, error, match):
@@ -196,3 +220,18 @@ def test_adaptive_curriculum_runs_repeat_exactly():
     assert len(set(tasks_a)) > 3
     assert tasks_a == tasks_b
     assert np.array_equal(frames_a, frames_b)
+
+
+def test_a_dropped_environment_stops_its_map_builder_thread():
+    import gc  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    def builders() -> int:
+        return sum(thread.name == "EpisodePlanner" for thread in threading.enumerate())
+
+    before = builders()
+    env = Environment(num_envs=2, env_overrides=SHORT)
+    assert builders() == before + 1
+    del env
+    gc.collect()
+    assert builders() == before

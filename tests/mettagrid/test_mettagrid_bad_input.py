@@ -43,6 +43,8 @@ def test_actions_wrong_shape_or_layout(env):
 
 def test_vec_env_actions_checked():
     vec = MettaGridVecEnv(GameConfig(), GRID, num_envs=2, num_threads=1)
+    first, _, _, _, _ = vec.recv()  # a new env resets itself (constructor seed) on first use
+    assert first.shape[0] == 4
     with pytest.raises(RuntimeError, match="recv"):
         vec.recv()
     vec.reset()
@@ -54,6 +56,11 @@ def test_vec_env_actions_checked():
     assert infos == []
     with pytest.raises(RuntimeError, match="recv"):
         vec.recv()
+    noop = np.zeros((4, 2), dtype=np.int32)
+    vec.send(noop)
+    with pytest.raises(RuntimeError, match=r"send\(\) called twice without recv\(\)"):
+        vec.send(noop)
+    vec.recv()
 
 
 def test_map_unknown_object_names_cell():

@@ -8,9 +8,12 @@ from metta.rl.trainer_config import TrainerConfig
 
 
 def test_mean_episode_reward_rises(tmp_path):
-    # One agent, four altars (one heart each) in a 6x6 room, 32 steps: random play finds about
-    # a third of a heart per episode; a trained agent about one.
+    # One agent, four altars in a 6x6 room, 32 steps. The altars refill without inputs here (the
+    # navigation altar pays once; an empty input_resources clears its battery recipe), so each
+    # pays two hearts on a first visit: random play finds about half a heart per episode, a
+    # trained agent about one.
     room = {"width": 6, "height": 6, "agents": 1, "objects": {"altar": 4}}
+    altar = {"input_resources": {}, "cooldown": 255}
     config = RunConfig(
         run="learning",
         data_dir=str(tmp_path),
@@ -20,7 +23,10 @@ def test_mean_episode_reward_rises(tmp_path):
             curriculum_path="/env/mettagrid/navigation/training/room",
             num_agents=1,
             num_envs=16,
-            env_overrides={"game": {"max_steps": 32}, "map_builder": room},
+            env_overrides={
+                "game": {"max_steps": 32, "objects": {"altar": altar}},
+                "map_builder": room,
+            },
         ),
         agent="fast",
         trainer=TrainerConfig.model_validate(

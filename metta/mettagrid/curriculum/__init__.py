@@ -21,6 +21,7 @@ from metta.mettagrid.curriculum.learning_progress import LearningProgressCurricu
 from metta.mettagrid.curriculum.multi_task import MultiTaskCurriculum, RandomCurriculum
 from metta.mettagrid.curriculum.navigation import (
     navigation_bucketed_curriculum,
+    navigation_bucketed_parts,
     navigation_map_config,
 )
 from metta.mettagrid.curriculum.prioritize_regressed import (
@@ -51,6 +52,7 @@ __all__ = [
     "expand_buckets",
     "get_path",
     "navigation_bucketed_curriculum",
+    "navigation_bucketed_parts",
     "navigation_map_config",
     "set_paths",
 ]
