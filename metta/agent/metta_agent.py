@@ -289,13 +289,23 @@ class MettaAgent(nn.Module):
         for component in self.components.values():
             component.update_l2_init_weight_copy(alpha)
 
-    def maybe_update_l2_init_weight_copy(self, epoch: int, alpha: float = 0.9) -> bool:
-        """Honours ``l2_init_weight_update_interval``: updates when epoch % interval == 0."""
+    def maybe_update_l2_init_weight_copy(
+        self, epoch: int, alpha: float = 0.9, previous_epoch: int | None = None
+    ) -> bool:
+        """Honours ``l2_init_weight_update_interval``: updates when epoch % interval == 0, or,
+        given ``previous_epoch``, when a multiple of the interval lies in (previous, epoch] (a
+        training phase advances the epoch by several update epochs, or fewer on a KL stop)."""
         interval = self.l2_init_weight_update_interval
-        if interval > 0 and epoch % interval == 0:
+        if interval <= 0:
+            return False
+        due = (
+            epoch // interval > previous_epoch // interval
+            if previous_epoch is not None
+            else epoch % interval == 0
+        )
+        if due:
             self.update_l2_init_weight_copy(alpha)
-            return True
-        return False
+        return due
 
     def compute_weight_metrics(self, delta: float = 0.01) -> list[dict[str, float | str]]:
         """Singular-value metrics of each layer flagged ``analyze_weights``/``effective_rank``."""

@@ -85,9 +85,12 @@ class Experience:
 
     ``max_minibatch_size`` (default ``minibatch_size``) caps the segments sampled at once; when
     ``minibatch_size`` is a larger multiple of it, ``accumulate_minibatches`` chunks make one
-    optimizer step (pass it to ``Optimizer.step``). ``sampling="prioritized"`` draws each minibatch
-    independently with p_s ~ (sum_t |A_st|)^prio_alpha; ``"shuffle"`` partitions one permutation per
-    epoch (every segment exactly once; needs prio_alpha == 0). ``reset_lstm_on_done`` zeroes an
+    optimizer step (pass it to ``Optimizer.step``); the chunks of one step are drawn together, so
+    no segment repeats within a step. The step then equals one big minibatch except for
+    ``ppo.norm_adv``, which normalises each chunk's advantages by that chunk's own statistics.
+    ``sampling="prioritized"`` draws each minibatch independently with
+    p_s ~ (sum_t |A_st|)^prio_alpha; ``"shuffle"`` partitions one permutation per epoch (every
+    segment exactly once; needs prio_alpha == 0). ``reset_lstm_on_done`` zeroes an
     agent's rollout LSTM state when its episode ended, and makes ``process_minibatch_update``
     pass the episode starts to the policy as ``dones=`` (off = the reference's behaviour).
     """
@@ -322,14 +325,25 @@ class Experience:
     def compute_advantages(
         self, gamma: float, gae_lambda: float, vtrace_rho_clip: float, vtrace_c_clip: float
     ) -> torch.Tensor:
-        """GAE (ratio 1) of the stored rollout; stores it as ``self.advantages`` and returns it."""
+        """GAE (ratio 1) of the stored rollout; stores it as ``self.advantages`` and returns it.
+
+        Episode ends are terminals and truncations alike (MettaGrid ends episodes by truncation
+        at max_steps): the reference cut the recursion on terminals only, so it bootstrapped
+        across every reset into the next episode (spec/rl.md §10, bug 13)."""
         advantages = compute_advantage(
-            self.values, self.rewards, self.dones, torch.ones_like(self.values),
+            self.values, self.rewards, self.episode_ends(), torch.ones_like(self.values),
             torch.zeros_like(self.values), gamma, gae_lambda, vtrace_rho_clip, vtrace_c_clip,
             self.device,
         )  # fmt: skip
         self._advantages = advantages
         return advantages
+
+    def episode_ends(self, indices: torch.Tensor | None = None) -> torch.Tensor:
+        """1 where an episode ended (terminal or truncated) on arriving at that step, else 0."""
+        dones, truncateds = self.dones, self.truncateds
+        if indices is not None:
+            dones, truncateds = dones[indices], truncateds[indices]
+        return torch.clamp(dones + truncateds, max=1.0)
 
     def reset_importance_sampling_ratios(self) -> None:
         """Sets the stored importance ratios back to 1 (start of a training phase)."""
@@ -351,12 +365,21 @@ class Experience:
             raise ValueError(
                 f"prio_alpha must be in [0, 1] and prio_beta >= 0, got {prio_alpha}, {prio_beta}"
             )
+        indices, prio_weights = self._prioritised_draw(
+            advantages, prio_alpha, prio_beta, self.minibatch_segments
+        )
+        return self._gather(indices, advantages, prio_weights)
+
+    def _prioritised_draw(
+        self, advantages: torch.Tensor, prio_alpha: float, prio_beta: float, count: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``count`` distinct segment indices by priority and their IS weights ``[count, 1]``."""
         score = advantages.abs().sum(dim=1)
         weights = torch.nan_to_num(score.pow(prio_alpha)) + _PRIORITY_EPSILON
         probabilities = weights / weights.sum()
-        indices = torch.multinomial(probabilities, self.minibatch_segments, replacement=False)
+        indices = torch.multinomial(probabilities, count, replacement=False)
         prio_weights = (self.segments * probabilities[indices]).pow(-prio_beta).unsqueeze(1)
-        return self._gather(indices, advantages, prio_weights)
+        return indices, prio_weights
 
     def iter_minibatches(
         self,
@@ -391,8 +414,18 @@ class Experience:
                 indices = order[k * self.minibatch_segments : (k + 1) * self.minibatch_segments]
                 yield self._gather(indices, advantages, ones)
             return
-        for _ in range(self.num_minibatches):
-            yield self.sample_minibatch(advantages, alpha, beta)
+        window = self.accumulate_minibatches
+        for _ in range(self.num_minibatches // window):
+            if window == 1:
+                yield self.sample_minibatch(advantages, alpha, beta)
+                continue
+            # One draw without replacement for the whole optimizer step, split into its chunks.
+            indices, weights = self._prioritised_draw(
+                advantages, alpha, beta, self.minibatch_segments * window
+            )
+            for k in range(window):
+                part = slice(k * self.minibatch_segments, (k + 1) * self.minibatch_segments)
+                yield self._gather(indices[part], advantages, weights[part])
 
     def _gather(
         self, indices: torch.Tensor, advantages: torch.Tensor, prio_weights: torch.Tensor

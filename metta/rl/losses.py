@@ -69,10 +69,18 @@ class Losses:
         """Every term's mean per minibatch, plus ``explained_variance`` (reference key names)."""
         n = max(1, self.minibatches_processed)
         names = list(self._sums)
+        # Stack where the sums live and copy to the host once (one device sync, not one per term).
+        devices = {v.device for v in self._sums.values() if isinstance(v, torch.Tensor)}
+        device = devices.pop() if len(devices) == 1 else torch.device("cpu")
         packed = torch.stack(
-            [torch.as_tensor(self._sums[k], dtype=torch.float64).cpu() for k in names]
+            [
+                torch.as_tensor(self._sums[k], dtype=torch.float64, device=device)
+                if isinstance(self._sums[k], torch.Tensor)
+                else torch.tensor(float(self._sums[k]), dtype=torch.float64, device=device)
+                for k in names
+            ]
         )
-        means = (packed / n).tolist()
+        means = (packed / n).cpu().tolist()
         result = dict(zip(names, means, strict=True))
         result["explained_variance"] = float(self.explained_variance)
         return result

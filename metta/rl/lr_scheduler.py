@@ -8,6 +8,7 @@ the length counts the same unit the schedule is stepped in, and the state is sav
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from metta.rl.trainer_config import TrainerConfig
 
 __all__ = ["LRScheduler", "ScheduleType", "lr_factor"]
+
+logger = logging.getLogger(__name__)
 
 ScheduleType = Literal["constant", "linear", "cosine"]
 
@@ -72,17 +75,20 @@ class LRScheduler:
 
     @classmethod
     def from_config(
-        cls, optimizer: _HasParamGroups, trainer_config: TrainerConfig
+        cls, optimizer: _HasParamGroups, trainer_config: TrainerConfig, world_size: int = 1
     ) -> LRScheduler | None:
-        """The schedule ``trainer_config.lr_scheduler`` describes, or None when it is disabled."""
+        """The schedule ``trainer_config.lr_scheduler`` describes, or None when it is disabled.
+
+        With ``world_size`` processes each training phase consumes ``batch_size * world_size``
+        agent steps, so the schedule is that much shorter in phases."""
         cfg = trainer_config.lr_scheduler
         if not cfg.enabled:
             return None
-        total = trainer_config.total_training_phases
+        total = trainer_config.training_phases(world_size)
         if cfg.warmup_steps > total:
             raise ValueError(
                 f"lr_scheduler.warmup_steps ({cfg.warmup_steps}) exceeds the run's "
-                f"{total} training phases (total_timesteps // batch_size)"
+                f"{total} training phases (total_timesteps // (batch_size * world_size))"
             )
         return cls(optimizer, total, cfg.schedule_type, cfg.warmup_steps)
 
@@ -118,15 +124,24 @@ class LRScheduler:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restores ``state_dict()`` and re-applies the rates of the restored step."""
+        """Restores the step of ``state_dict()`` and re-applies the rates there.
+
+        The schedule itself (length, type, warm-up, base rates) stays the one this scheduler was
+        built with, i.e. the resumed run's config: a run resumed with a larger total_timesteps
+        continues along the longer schedule instead of sitting at the old schedule's end (lr 0).
+        """
         if len(state["base_lrs"]) != len(self.optimizer.param_groups):
             raise ValueError(
                 f"LRScheduler.load_state_dict: state has {len(state['base_lrs'])} base rates, the "
                 f"optimizer has {len(self.optimizer.param_groups)} param groups"
             )
+        saved = (int(state["total_steps"]), state["schedule_type"], int(state["warmup_steps"]))
+        if saved != (self.total_steps, self.schedule_type, self.warmup_steps):
+            logger.info(
+                "LRScheduler: resuming at step %d of the new schedule (%d steps, %s, warm-up %d); "
+                "the checkpoint's was (%d steps, %s, warm-up %d)",
+                int(state["current_step"]), self.total_steps, self.schedule_type,
+                self.warmup_steps, *saved,
+            )  # fmt: skip
         self.current_step = int(state["current_step"])
-        self.base_lrs = [float(lr) for lr in state["base_lrs"]]
-        self.total_steps = int(state["total_steps"])
-        self.schedule_type = state["schedule_type"]
-        self.warmup_steps = int(state["warmup_steps"])
         self._apply()

@@ -146,7 +146,7 @@ class _Run:
                 self.env, self.config.agent, self.device, seed=self.config.seed
             )
         self.optimizer = Optimizer.from_config(self.agent, cfg)
-        self.lr_scheduler = LRScheduler.from_config(self.optimizer, cfg)
+        self.lr_scheduler = LRScheduler.from_config(self.optimizer, cfg, self.context.world_size)
         self.kickstarter = Kickstarter(
             cfg.kickstart,
             self.device,
@@ -181,7 +181,7 @@ class _Run:
             lr_scheduler=self.lr_scheduler,
             kickstarter=self.kickstarter if self.kickstarter.enabled else None,
             stopwatch=self.timer,
-            map_location=self.device,
+            map_location="cpu",  # optimizer state follows its parameters' device when loaded
         )
         self.agent_step, self.epoch = state.agent_step, state.epoch
         self.resumed_from_step = state.agent_step
@@ -243,6 +243,7 @@ class _Run:
 
     def training_phase(self) -> None:
         """Advantages, PPO epochs over prioritised minibatches, KL early stop, LR schedule."""
+        epoch_before = self.epoch
         with self.timer("_train"):
             self.epoch = train_on_experience(
                 self.policy,
@@ -257,7 +258,7 @@ class _Run:
                 lr_scheduler=self.lr_scheduler,
                 timer=self.timer,
             )
-        self.agent.maybe_update_l2_init_weight_copy(self.epoch)
+        self.agent.maybe_update_l2_init_weight_copy(self.epoch, previous_epoch=epoch_before)
 
     # 4. Periodic tasks ---------------------------------------------------------------------------
     def periodic_tasks(
@@ -266,10 +267,13 @@ class _Run:
         """Metrics every epoch; evaluation, checkpoint and replay on their intervals."""
         cfg, epoch = self.trainer_cfg, self.epoch
         metrics = self._epoch_metrics(epoch_before, rollout_stats, rollout_s, epoch_s)
+        checkpoint_due = _crossed(epoch_before, epoch, cfg.checkpoint.checkpoint_interval)
         if _crossed(epoch_before, epoch, cfg.simulation.evaluate_interval):
-            self.evaluate()
+            # Evaluated before saving so the checkpoint carries these scores; stored under the
+            # URI this epoch's checkpoint is about to get (or the run and epoch when none is due).
+            self.evaluate(self._policy_uri_for_epoch(checkpoint_due))
             metrics.update({f"eval/{k}": v for k, v in self.eval_scores.items()})
-        if _crossed(epoch_before, epoch, cfg.checkpoint.checkpoint_interval):
+        if checkpoint_due:
             self.save_checkpoint()
         if _crossed(epoch_before, epoch, cfg.simulation.replay_interval):
             self.generate_replay()
@@ -326,12 +330,22 @@ class _Run:
             flat.update({f"{k}/{name}": v for k, v in layer.items() if isinstance(v, int | float)})
         return flat
 
-    def evaluate(self) -> None:
-        """Runs the evaluation suite (rank 0); scores per category and per simulation."""
+    def _policy_uri_for_epoch(self, checkpoint_due: bool) -> str:
+        """The URI the current weights are (or are about to be) known by."""
+        if self.saved_epoch == self.epoch and self.latest_policy_uri:
+            return self.latest_policy_uri
+        if checkpoint_due:
+            name = self.policy_store.make_model_name(self.epoch)
+            return self.policy_store.create_empty_policy_record(name).uri
+        return f"run://{self.dirs.run_name}/epoch_{self.epoch}"
+
+    def evaluate(self, uri: str | None = None) -> None:
+        """Runs the evaluation suite (rank 0) on the current weights, filed under ``uri``;
+        scores per category and per simulation."""
         if not self.context.is_master or not self.config.evaluation.simulations:
             return
         with self.timer("_evaluate_policy"):
-            uri = self.latest_policy_uri or f"run://{self.dirs.run_name}"
+            uri = uri or self._policy_uri_for_epoch(checkpoint_due=False)
             SimulationSuite(
                 self.config.evaluation,
                 self.agent,

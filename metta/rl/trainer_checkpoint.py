@@ -70,16 +70,17 @@ def restore_rng_state(state: dict[str, Any]) -> None:
         {
             "bit_generator": numpy_state["bit_generator"],
             "state": {
-                "key": numpy_state["key"].numpy().astype(np.uint32),
+                "key": numpy_state["key"].cpu().numpy().astype(np.uint32),
                 "pos": numpy_state["pos"],
             },
             "has_gauss": numpy_state["has_gauss"],
             "gauss": numpy_state["gauss"],
         }
     )
-    torch.set_rng_state(state["torch"])
+    # RNG states must be CPU byte tensors, wherever map_location put the checkpoint.
+    torch.set_rng_state(state["torch"].cpu())
     if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        torch.cuda.set_rng_state_all([cuda_state.cpu() for cuda_state in state["cuda"]])
 
 
 @dataclass

@@ -317,8 +317,15 @@ class TrainerConfig(_Config):
 
     @property
     def total_training_phases(self) -> int:
-        """Rollout + update phases in the run (at least 1): the LR schedule's length."""
-        return max(1, self.total_timesteps // self.batch_size)
+        """Rollout + update phases of a one-process run (at least 1): the LR schedule's length."""
+        return self.training_phases(1)
+
+    def training_phases(self, world_size: int = 1) -> int:
+        """Rollout + update phases when ``world_size`` processes each fill ``batch_size`` per
+        phase (at least 1)."""
+        if world_size < 1:
+            raise ValueError(f"world_size must be >= 1, got {world_size}")
+        return max(1, self.total_timesteps // (self.batch_size * world_size))
 
     def resolve_directories(self, dirs: RunDirectories | str | Path) -> TrainerConfig:
         """A copy whose ``None`` directories are filled in under the run directory ``dirs``."""

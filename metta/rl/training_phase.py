@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import torch
+import torch.distributed as dist
 from torch import nn
 
 from metta.rl.losses import Losses, explained_variance
@@ -55,8 +56,14 @@ def train_on_experience(
     losses.zero()
     experience.reset_importance_sampling_ratios()
     experience.prio_alpha = prio.prio_alpha
+    # Under torchrun every process fills batch_size per phase, so the run has fewer phases.
+    world_size = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
     experience.prio_beta = calculate_anneal_beta(
-        epoch, trainer_cfg.total_timesteps, trainer_cfg.batch_size, prio.prio_alpha, prio.prio_beta0
+        epoch,
+        trainer_cfg.total_timesteps,
+        trainer_cfg.batch_size * world_size,
+        prio.prio_alpha,
+        prio.prio_beta0,
     )
     advantages = experience.compute_advantages(
         ppo.gamma, ppo.gae_lambda, vtrace.vtrace_rho_clip, vtrace.vtrace_c_clip

@@ -113,8 +113,10 @@ def process_minibatch_update(
     experience.update_ratio(minibatch.indices, ratio)
 
     # V-trace: advantages again, with this policy's importance ratios (no gradient through them).
+    # Episode ends are terminals and truncations alike (see Experience.compute_advantages).
+    episode_ends = torch.clamp(minibatch.dones + minibatch.truncateds, max=1.0)
     vtrace_advantages = compute_advantage(
-        minibatch.values, minibatch.rewards, minibatch.dones, ratio.detach(),
+        minibatch.values, minibatch.rewards, episode_ends, ratio.detach(),
         torch.zeros_like(minibatch.values), ppo_cfg.gamma, ppo_cfg.gae_lambda,
         vtrace_cfg.vtrace_rho_clip, vtrace_cfg.vtrace_c_clip, device,
     )  # fmt: skip

@@ -51,6 +51,13 @@ def test_reference_copy_update_and_interval(policy) -> None:
     assert "components.encoded_obs.l2_init_weight" in policy.state_dict()
 
 
+def test_reference_copy_update_when_a_phase_crosses_the_interval(policy) -> None:
+    # A training phase moves the epoch by several update epochs: 3 -> 5 crosses 4 (interval 2)
+    # although 5 % 2 != 0; 4 -> 5 crosses nothing.
+    assert policy.maybe_update_l2_init_weight_copy(epoch=5, previous_epoch=3)
+    assert not policy.maybe_update_l2_init_weight_copy(epoch=5, previous_epoch=4)
+
+
 def test_clip_weights_bounds_every_weight_layer(policy) -> None:
     layer = policy.components["encoded_obs"]
     assert layer.clip_value == pytest.approx(0.5 * layer.largest_weight)

@@ -196,6 +196,22 @@ def filled(**kwargs):
     return exp
 
 
+def test_accumulated_chunks_of_one_step_never_repeat_a_segment():
+    # 8 segments, steps of 4 segments in 2 chunks of 2: each step's 4 segments are distinct.
+    exp = filled(batch_size=32, minibatch_size=16, max_minibatch_size=8)
+    exp.prio_alpha, exp.prio_beta = 0.6, 0.4
+    advantages = torch.rand(
+        exp.segments, exp.bptt_horizon, generator=torch.Generator().manual_seed(1)
+    )
+    for trial in range(20):
+        torch.manual_seed(trial)
+        chunks = list(exp.iter_minibatches(advantages))
+        assert len(chunks) == exp.num_minibatches == 4
+        for step in range(0, 4, exp.accumulate_minibatches):
+            indices = torch.cat([c.indices for c in chunks[step : step + 2]]).tolist()
+            assert len(set(indices)) == 4, indices
+
+
 def test_minibatch_round_trip():
     exp = filled()
     advantages = torch.randn(exp.segments, exp.bptt_horizon)

@@ -178,3 +178,26 @@ def test_scheduler_from_config():
     cfg.lr_scheduler.warmup_steps = 20
     with pytest.raises(ValueError, match=r"warmup_steps \(20\) exceeds the run's 10"):
         LRScheduler.from_config(opt, cfg)
+
+
+def test_scheduler_length_counts_every_process_of_a_torchrun():
+    # Two processes each fill batch_size per phase: 1000 steps take 5 phases, not 10.
+    opt = Optimizer("adam", Net(), learning_rate=0.1)
+    cfg = TrainerConfig(total_timesteps=1000, batch_size=100, minibatch_size=100, bptt_horizon=4)
+    cfg.lr_scheduler.enabled = True
+    assert LRScheduler.from_config(opt, cfg, world_size=2).total_steps == 5
+    assert cfg.training_phases(4) == 2
+    with pytest.raises(ValueError, match="world_size must be >= 1"):
+        cfg.training_phases(0)
+
+
+def test_a_resumed_longer_run_follows_its_own_longer_schedule():
+    # The checkpoint's schedule ended at step 4 (lr 0); resumed with 8 steps it sits halfway.
+    old = LRScheduler(Optimizer("adam", Net(), learning_rate=0.1), 4, "linear", 0)
+    for _ in range(4):
+        old.step()
+    assert old.get_last_lr() == pytest.approx([0.0])
+    longer = LRScheduler(Optimizer("adam", Net(), learning_rate=0.1), 8, "linear", 0)
+    longer.load_state_dict(old.state_dict())
+    assert longer.current_step == 4
+    assert longer.get_last_lr() == pytest.approx([0.05])

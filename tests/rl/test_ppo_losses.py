@@ -125,6 +125,27 @@ def test_process_minibatch_update_hand_worked():
     assert policy.logprob.grad[2].item() == 0.0
 
 
+def test_a_truncation_cuts_the_advantage_like_a_terminal():
+    """Episode ends on arriving at column 2 (truncated at max_steps, as MettaGrid ends episodes):
+    A1 = r2 - v1 = 2 - 1 = 1 (no bootstrap from the next episode's v2), A0 = (1 + 1 - .5) + A1.
+    The reference cut only on terminals (spec/rl.md §10 bug 13) and got A1 = 2.5, A0 = 4."""
+    exp = hand_worked_buffer()
+    exp.truncateds[0, 2] = 1.0
+    advantages = exp.compute_advantages(1.0, 1.0, 1.0, 1.0)
+    assert advantages[0].tolist() == [2.5, 1.0, 0.0]
+    terminal = hand_worked_buffer()
+    terminal.dones[0, 2] = 1.0
+    assert torch.equal(terminal.compute_advantages(1.0, 1.0, 1.0, 1.0), advantages)
+    # The per-minibatch V-trace recompute cuts there too: with every ratio 1 it equals GAE, so
+    # the policy-gradient term uses A = [2.5, 1.0].
+    cfg = hand_worked_config(ent_coef=0.0, vf_coef=0.0)
+    minibatch = next(exp.iter_minibatches())
+    policy = ScriptedPolicy([math.log(0.5)] * 3, [0.6, 0.6, 0.9], [4.0, 3.0, 100.0])
+    losses = Losses()
+    process_minibatch_update(policy, exp, minibatch, advantages, cfg, None, 0, losses, "cpu")
+    assert losses.stats()["policy_loss"] == pytest.approx(-(2.5 + 1.0) / 2, abs=1e-6)
+
+
 def test_normalised_and_clipped_variant():
     exp = hand_worked_buffer()
     cfg = hand_worked_config(norm_adv=True, clip_vloss=True, vf_clip_coef=0.2, ent_coef=0.0)

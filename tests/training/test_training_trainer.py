@@ -45,6 +45,10 @@ def test_a_run_leaves_checkpoints_metrics_replays_and_stats(tiny_config):
 
     with EvalStatsDB(run_dir / "stats" / "eval.sqlite") as db:
         assert db.episode_count() == 4  # two evaluations of two episodes
+        # each evaluation is filed under the checkpoint of the weights it played (epochs 4, 8)
+        for epoch in (4, 8):
+            uri = (run_dir / "checkpoints" / f"model_{epoch:04d}.pt").as_uri()
+            assert db.episode_count(uri) == 2, uri
     assert set(result.eval_scores) == {"room/score", "room/small"}
 
     saved = RunConfig.model_validate(yaml.safe_load((run_dir / RUN_CONFIG_FILE).read_text()))
