@@ -15,7 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "remove_stale_temporaries"]
+
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 @functools.cache
@@ -40,7 +42,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Writes ``data`` to ``path`` atomically (creating parent folders) and returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -58,3 +62,20 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """UTF-8 text form of atomic_write_bytes."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Deletes the temporaries a killed writer left in ``folder`` (``.<name>.<random>.tmp``; a
+    SIGKILL mid-write cannot clean up) and returns them. Call it only where no write is running,
+    e.g. when a run starts."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = [
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.name.startswith(".") and path.name.endswith(_TEMPORARY_SUFFIX)
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale

@@ -25,7 +25,7 @@ from omegaconf import DictConfig
 from metta.agent import MettaAgent, attach_to_environment, make_policy
 from metta.agent.distributed import DistributedMettaAgent
 from metta.agent.policy_store import PolicyStore
-from metta.common.atomic_file import atomic_write_text
+from metta.common.atomic_file import atomic_write_text, remove_stale_temporaries
 from metta.common.metric_logger import MetricLogger
 from metta.common.monitoring import MemoryMonitor, SystemMonitor
 from metta.common.profiling.stopwatch import Stopwatch
@@ -103,6 +103,16 @@ class _Run:
         self.dirs: RunDirectories = setup_run_directories(self.config.run, self.config.data_dir)
         self.trainer_cfg: TrainerConfig = self.config.trainer.resolve_directories(self.dirs)
         if self.context.is_master:
+            # A run killed mid-write (kill -9) leaves its temporaries; the files they were
+            # replacing are whole, so the leftovers only need removing.
+            for folder in (
+                self.dirs.run_dir,
+                self.trainer_cfg.checkpoint.checkpoint_dir,
+                self.trainer_cfg.simulation.replay_dir,
+                self.dirs.stats_dir,
+            ):
+                for path in remove_stale_temporaries(folder):
+                    logger.info("removed %s, left by an interrupted write", path)
             atomic_write_text(
                 Path(self.dirs.run_dir) / RUN_CONFIG_FILE,
                 yaml.safe_dump(self.config.model_dump(mode="json"), sort_keys=False),

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from metta.common import atomic_file
-from metta.common.atomic_file import atomic_write_bytes, atomic_write_text
+from metta.common.atomic_file import (
+    atomic_write_bytes,
+    atomic_write_text,
+    remove_stale_temporaries,
+)
 
 
 def test_writes_creates_folders_and_replaces(tmp_path: Path) -> None:
@@ -47,3 +51,13 @@ def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path: Path, monk
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["stats.json"]
+
+
+def test_stale_temporaries_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    atomic_write_text(tmp_path / "model.pt", "whole")
+    (tmp_path / ".model.pt.x1y2.tmp").write_text("half")
+    (tmp_path / "notes.tmp").write_text("a user's file, not ours")
+    removed = remove_stale_temporaries(tmp_path)
+    assert [p.name for p in removed] == [".model.pt.x1y2.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt", "notes.tmp"]
+    assert remove_stale_temporaries(tmp_path / "missing") == []
