@@ -87,10 +87,15 @@ def main() -> None:
     # 3. Training loop, periodic tasks and 5. cleanup.
     result = train(config)
 
-    history = result.reward_history
-    if history:
-        first, last = history[0][1], history[-1][1]
-        logger.info("mean episode reward: %.2f at the start, %.2f at the end", first, last)
+    rewards = [reward for _, reward in result.reward_history]
+    if rewards:
+        window = max(1, min(5, len(rewards) // 4))  # a few epochs: one epoch's mean is noisy
+        first = sum(rewards[:window]) / window
+        last = sum(rewards[-window:]) / window
+        logger.info(
+            "mean episode reward: %.2f over the first %d epochs, %.2f over the last %d",
+            first, window, last, window,
+        )  # fmt: skip
     logger.info("final policy: %s", result.policy_uri)
     logger.info("evaluation: %s", result.eval_scores)
     logger.info("run directory: %s", result.run_dir)
