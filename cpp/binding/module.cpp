@@ -285,6 +285,8 @@ PYBIND11_MODULE(_mettagrid, m) {
              for (const auto& values : summary.agent_stats) agents.append(stats_dict(context.agent_stats, values));
              py::dict out;
              out["initial_grid_hash"] = summary.grid_hash;
+             out["seed"] = summary.seed;
+             out["max_steps"] = (summary.config ? *summary.config : g.config()).max_steps;
              out["map_height"] = summary.map_height;
              out["map_width"] = summary.map_width;
              out["steps"] = summary.steps;

@@ -153,6 +153,7 @@ void Game::reset(std::uint64_t seed, const GameIO& io) {
   map_ = next_map_;
   grid_hash_ = next_grid_hash_;
   rng_.reseed(seed);
+  episode_seed_ = seed;
   current_step_ = 0;
   build_objects();
   for (GridObject* object : object_ptrs_) {
@@ -290,6 +291,7 @@ void Game::write_episode_end(bool* terminals, bool* truncations) const {
 void Game::summarize_episode() {
   last_episode_.config = config_;
   last_episode_.grid_hash = grid_hash_;
+  last_episode_.seed = episode_seed_;
   last_episode_.map_height = map_->height;
   last_episode_.map_width = map_->width;
   last_episode_.steps = current_step_;

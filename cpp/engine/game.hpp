@@ -44,6 +44,7 @@ struct GameIO {
 struct EpisodeSummary {
   std::shared_ptr<const CompiledConfig> config;  // the episode's own (stat names, max_steps)
   std::uint64_t grid_hash = 0;                   // of the episode's map (MapData::grid_hash)
+  std::uint64_t seed = 0;                        // the episode's reset seed
   int map_height = 0;
   int map_width = 0;
   std::uint64_t steps = 0;
@@ -133,6 +134,7 @@ class Game {
   EpisodeSummary last_episode_;
   std::size_t num_agents_ = 0;
   std::uint64_t current_step_ = 0;
+  std::uint64_t episode_seed_ = 0;  // the seed reset() was given for this episode
   int max_priority_ = 0;
 };
 

@@ -302,8 +302,8 @@ class MettaGridVecEnv:
 
         Keys: ``env_id``, ``episode_length``, ``episode_rewards`` (per agent, after sharing),
         ``episode_return`` (their mean), ``game`` (game stats), ``agent`` (agent stats averaged
-        over agents), ``attributes`` (``map_w``, ``map_h``, ``initial_grid_hash`` of the
-        episode's map).
+        over agents), ``attributes`` (the episode's ``seed``, ``map_w``, ``map_h``,
+        ``initial_grid_hash``, ``steps`` and ``max_steps``, as the reference's infos).
         """
         summary = self._batch.last_episode(game)
         rewards = np.asarray(summary["rewards"], dtype=np.float32)
@@ -315,9 +315,12 @@ class MettaGridVecEnv:
             "game": dict(summary["game"]),
             "agent": average_agent_stats(summary["agent"]),
             "attributes": {
+                "seed": int(summary["seed"]),
                 "map_w": int(summary["map_width"]),
                 "map_h": int(summary["map_height"]),
                 "initial_grid_hash": int(summary["initial_grid_hash"]),
+                "steps": int(summary["steps"]),
+                "max_steps": int(summary["max_steps"]),
             },
         }
 

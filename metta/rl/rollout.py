@@ -172,12 +172,13 @@ def accumulate_rollout_stats(raw_infos: list[Mapping[str, Any]], stats: dict[str
 
 
 # Identifiers, not measurements: their mean means nothing, so they are not summarized.
-_IDENTIFIER_KEYS = ("env_id", "initial_grid_hash")
+_IDENTIFIER_KEYS = ("env_id", "initial_grid_hash", "seed")
 
 
 def summarize_rollout_stats(stats: Mapping[str, Any]) -> dict[str, float]:
     """``key`` -> mean and ``key.std_dev`` -> standard deviation of every numeric stat list
-    (identifier keys such as ``env_id`` and ``attributes/initial_grid_hash`` are left out)."""
+    (identifier keys such as ``env_id``, ``attributes/seed`` and ``attributes/initial_grid_hash``
+    are left out)."""
     summary: dict[str, float] = {}
     for key, values in stats.items():
         if key.rsplit("/", 1)[-1] in _IDENTIFIER_KEYS:

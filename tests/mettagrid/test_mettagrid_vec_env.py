@@ -146,6 +146,11 @@ def test_autoreset_same_step_with_episode_infos():
     assert infos[0]["episode_length"] == 5
     assert infos[0]["agent"]["action.noop.success"] == 5
     assert infos[0]["episode_rewards"].shape == (4,)
+    attributes = [info["attributes"] for info in infos]
+    assert [(a["steps"], a["max_steps"], a["map_w"], a["map_h"]) for a in attributes] == [
+        (5, 5, 7, 5)
+    ] * 2
+    assert attributes[0]["seed"] != attributes[1]["seed"]  # each game's episode has its own seed
     # the returned observation is already the next episode's first one
     assert obs[:, 0, :].tolist() == [[0x55, 8, 0]] * 8
     assert env.driver_env.current_step == 0
