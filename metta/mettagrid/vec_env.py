@@ -3,7 +3,10 @@
 Public contract (DESIGN.md):
 - ``reset(seed=None) -> (obs, infos)`` and ``step(actions) -> (obs, rewards, terminals,
   truncations, infos)``; ``send(actions)`` / ``recv()`` split one step in two (``send`` runs the
-  step with the GIL released, ``recv`` hands back its results).
+  step with the GIL released, ``recv`` hands back its results). An env used before any
+  ``reset()`` resets itself first (constructor seed), and the first ``recv()`` after a reset
+  returns its first frame, as PufferLib's ``async_reset``; a second ``send()`` before ``recv()``
+  is refused.
 - ``obs`` uint8 ``[num_envs * agents_per_env, num_observation_tokens, 3]`` tokens
   ``(location, feature id, value)`` padded with 0xFF; ``actions`` int32 ``[num_agents, 2]``
   (action type, argument); ``rewards`` float32, ``terminals`` / ``truncations`` bool
