@@ -122,6 +122,24 @@ class _EpisodePlanner:
             self._worker.join()
             self._worker = None
 
+    def restart(self, seed: int) -> None:
+        """Forgets every plan built ahead and numbers episodes from 0 again under ``seed``.
+
+        Safe to join the builder: each game has at most one request in flight, and its ready
+        slot was emptied before that request was queued, so the builder never blocks on a put.
+        """
+        prefetching = self._worker is not None
+        self.stop()
+        for ready in self._ready:
+            while not ready.empty():
+                ready.get_nowait()
+        while not self._requests.empty():
+            self._requests.get_nowait()
+        self.seed = seed
+        self._episodes = [0] * len(self._ready)
+        if prefetching:
+            self.start_prefetch()
+
 
 class CurriculumVecEnv(MettaGridVecEnv):
     """MettaGridVecEnv whose games play curriculum tasks; episode infos carry curriculum keys."""
@@ -177,7 +195,23 @@ class CurriculumVecEnv(MettaGridVecEnv):
         return config, episode.grid
 
     def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
-        """Restarts every game on its queued task (an interrupted episode is not scored)."""
+        """Restarts every game (an interrupted episode is not scored).
+
+        Without ``seed`` the games go on to their queued tasks and maps. With ``seed`` the maps
+        (and the staggered first episode lengths) start over from that seed: episode e of game g
+        is built from (seed, g, e) whatever the env did before, so ``reset(seed=s)`` repeats.
+        The curriculum keeps what it has learnt, so the tasks drawn can differ after training.
+        """
+        self._check_open()
+        if seed is not None:
+            if not 0 <= seed < 2**64:
+                raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+            self._planner.restart(seed)
+            self._desync_rng = np.random.default_rng([seed, 7919])
+            self._playing = [None] * self.num_envs
+            self._pending = [None] * self.num_envs
+            for game in range(self.num_envs):
+                self._batch.set_next(game, *self._provide(game))
         result = super().reset(seed)
         self._finished.clear()
         return result

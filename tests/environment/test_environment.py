@@ -235,3 +235,26 @@ def test_a_dropped_environment_stops_its_map_builder_thread():
     del env
     gc.collect()
     assert builders() == before
+
+
+def test_reset_with_a_seed_repeats_the_maps_whatever_came_before():
+    def hashes(env):
+        return [env._batch.initial_grid_hash(game) for game in range(env.num_envs)]
+
+    def first_maps(env, seed):
+        env.reset(seed=seed)
+        seen = [hashes(env)]
+        run_steps(env, 30)  # 12-step episodes: every game moves on to new maps
+        seen.append(hashes(env))
+        return seen
+
+    kwargs = {"curriculum_path": "/env/mettagrid/simple", "num_envs": 3, "env_overrides": SHORT}
+    fresh, used = Environment(**kwargs), Environment(**kwargs)
+    run_steps(used, 50)
+    assert first_maps(fresh, 7) == first_maps(used, 7)
+    assert first_maps(fresh, 7) == first_maps(fresh, 7)
+    assert first_maps(fresh, 8)[0] != first_maps(fresh, 7)[0]
+    with pytest.raises(ValueError, match="seed: must be in"):
+        fresh.reset(seed=-1)
+    fresh.close()
+    used.close()
