@@ -60,6 +60,9 @@ class Minibatch:
     ratio: torch.Tensor
     indices: torch.Tensor
     prio_weights: torch.Tensor
+    lstm_h: torch.Tensor | None = None
+    """The rollout LSTM state each segment started from, ``[layers, B, hidden]``."""
+    lstm_c: torch.Tensor | None = None
 
     def __getitem__(self, key: str) -> torch.Tensor:
         """Dict-style access for code written against the reference's minibatch dict."""
@@ -90,7 +93,10 @@ class Experience:
     ``ppo.norm_adv``, which normalises each chunk's advantages by that chunk's own statistics.
     ``sampling="prioritized"`` draws each minibatch independently with
     p_s ~ (sum_t |A_st|)^prio_alpha; ``"shuffle"`` partitions one permutation per epoch (every
-    segment exactly once; needs prio_alpha == 0). ``reset_lstm_on_done`` zeroes an
+    segment exactly once; needs prio_alpha == 0). Each segment keeps the rollout LSTM state it
+    started from (``perform_rollout_step`` records it), and minibatches hand it to training, so a
+    policy that has not been updated reproduces its rollout log-probabilities exactly (the
+    reference replayed every segment from zeros). ``reset_lstm_on_done`` zeroes an
     agent's rollout LSTM state when its episode ended, and makes ``process_minibatch_update``
     pass the episode starts to the policy as ``dones=`` (off = the reference's behaviour).
     """
@@ -183,6 +189,12 @@ class Experience:
         self.lstm_c = {
             s: torch.zeros(shape, device=self.device) for s, shape in state_shape.items()
         }
+        # The rollout LSTM state each segment started from, so training replays a segment from
+        # the state its actions were sampled under (the reference started every one from zeros,
+        # which skews the first ratios, approx-KL and V-trace). [S, layers, hidden].
+        segment_state = (self.segments, num_lstm_layers, hidden_size)
+        self.segment_lstm_h = torch.zeros(segment_state, device=self.device)
+        self.segment_lstm_c = torch.zeros(segment_state, device=self.device)
         self.reset_for_rollout()
 
     @classmethod
@@ -223,6 +235,7 @@ class Experience:
         self.free_idx = self.total_agents % self.segments
         self.full_rows = 0
         self._advantages = None
+        self._segment_states_kept = False  # set by record_segment_start (perform_rollout_step)
 
     @property
     def ready_for_training(self) -> bool:
@@ -292,6 +305,23 @@ class Experience:
         else:
             self._batch_t[start] = t + 1
         return int(mask.sum())
+
+    def record_segment_start(
+        self, env_id: slice, lstm_h: torch.Tensor | None, lstm_c: torch.Tensor | None
+    ) -> None:
+        """Keeps ``(h, c)`` (``[layers, n, hidden]``, the state the policy is about to act from)
+        as the starting state of the segments this batch's next ``store`` opens; a no-op in the
+        middle of a segment. None means a zero state."""
+        start = self.batch_start(env_id)
+        if self._batch_t[start] != 0 or self.ready_for_training:
+            return
+        rows = slice(self._batch_row[start], self._batch_row[start] + self._batch_sizes[start])
+        self._segment_states_kept = True
+        for target, state in ((self.segment_lstm_h, lstm_h), (self.segment_lstm_c, lstm_c)):
+            if state is None:
+                target[rows].zero_()
+            else:
+                target[rows].copy_(state.detach().transpose(0, 1), non_blocking=True)
 
     def get_lstm_state(self, start: int) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         """Rollout LSTM state ``(h, c)`` (``[layers, n, hidden]``) of the batch at ``start``."""
@@ -449,7 +479,16 @@ class Experience:
             ratio=self.ratio[indices],
             indices=indices,
             prio_weights=prio_weights,
+            # A buffer filled without record_segment_start (a hand-written store loop) trains
+            # from zero states, as the reference did.
+            lstm_h=self._segment_state(self.segment_lstm_h, indices),
+            lstm_c=self._segment_state(self.segment_lstm_c, indices),
         )
+
+    def _segment_state(self, states: torch.Tensor, indices: torch.Tensor) -> torch.Tensor | None:
+        if not self._segment_states_kept:
+            return None
+        return states[indices].transpose(0, 1).contiguous()
 
     def stats(self) -> dict[str, float]:
         """Means of the stored fields (one host sync), as the reference's ``experience/*``."""

@@ -104,6 +104,7 @@ def perform_rollout_step(
         if experience.reset_lstm_on_done and lstm_h is not None and lstm_c is not None:
             keep = (~(terminals_device | truncations_device)).to(lstm_h.dtype).view(1, -1, 1)
             lstm_h, lstm_c = lstm_h * keep, lstm_c * keep
+        experience.record_segment_start(env_slice, lstm_h, lstm_c)
         state = PolicyState(lstm_h=lstm_h, lstm_c=lstm_c)
         actions, logprobs, _, values, _ = agent(obs_device, state)
         new_state = None

@@ -61,6 +61,11 @@ def l2_reg_loss(policy: nn.Module) -> torch.Tensor:
     return torch.stack(terms).sum()
 
 
+def _start_state(minibatch: Minibatch) -> PolicyState:
+    """The rollout state the minibatch's segments started from (zeros where none was kept)."""
+    return PolicyState(lstm_h=minibatch.lstm_h, lstm_c=minibatch.lstm_c)
+
+
 def _accepts_dones(policy: nn.Module) -> bool:
     parameters = inspect.signature(policy.forward).parameters.values()
     return any(p.name == "dones" or p.kind is p.VAR_KEYWORD for p in parameters)
@@ -101,9 +106,11 @@ def process_minibatch_update(
                 f"dones= (MettaAgent does); {type(policy).__name__}.forward does not"
             )
         starts = (minibatch.dones + minibatch.truncateds) > 0
-        forward = policy(minibatch.obs, PolicyState(), action=minibatch.actions, dones=starts)
+        forward = policy(
+            minibatch.obs, _start_state(minibatch), action=minibatch.actions, dones=starts
+        )
     else:
-        forward = policy(minibatch.obs, PolicyState(), action=minibatch.actions)
+        forward = policy(minibatch.obs, _start_state(minibatch), action=minibatch.actions)
     _, new_logprobs, entropy, new_values, full_log_probs = forward
     new_logprobs = new_logprobs.reshape(batch, horizon)
     new_values = new_values.reshape(batch, horizon)

@@ -180,3 +180,36 @@ def test_accumulate_and_summarize_rollout_stats():
     assert "name" not in summary
     with pytest.raises(TypeError, match="each info must be a dict"):
         accumulate_rollout_stats([3], stats)
+
+
+def test_training_replays_each_segment_from_its_rollout_lstm_state():
+    # Before any update the policy is the one that acted, so every importance ratio must be 1:
+    # training starts each segment from the state the rollout had there (the reference started
+    # from zeros, which made the ratios and approx-KL of later segments drift from 1).
+    env, policy, exp = setup(segments_per_agent=3)
+    collect_rollout(policy, env, exp, "cpu")
+    cfg = TrainerConfig(
+        batch_size=exp.batch_size, minibatch_size=HORIZON, bptt_horizon=HORIZON, update_epochs=1
+    )
+    advantages = exp.compute_advantages(0.99, 0.95, 1.0, 1.0)
+    losses = Losses()
+    for minibatch in exp.iter_minibatches(advantages, prio_alpha=0.0, prio_beta=0.0):
+        assert minibatch.lstm_h is not None
+        assert minibatch.lstm_h.shape == (policy.num_layers, 1, policy.hidden_size)
+        process_minibatch_update(policy, exp, minibatch, advantages, cfg, None, 0, losses, "cpu")
+    assert exp.segment_lstm_h.abs().sum() > 0  # later segments start from non-zero states
+    torch.testing.assert_close(exp.ratio, torch.ones_like(exp.ratio), atol=1e-5, rtol=0)
+    assert abs(losses.stats()["approx_kl"]) < 1e-6
+
+
+def test_a_hand_filled_buffer_trains_from_zero_states():
+    _, _, exp = setup()
+    while not exp.ready_for_training:
+        n = exp.agents_per_batch
+        exp.store(
+            torch.zeros((n, 2, 3), dtype=torch.uint8), torch.zeros((n, 2), dtype=torch.int32),
+            torch.zeros(n), torch.zeros(n), torch.zeros(n, dtype=torch.bool),
+            torch.zeros(n, dtype=torch.bool), torch.zeros(n), slice(0, n), np.ones(n, bool),
+        )  # fmt: skip
+    exp.compute_advantages(0.99, 0.95, 1.0, 1.0)
+    assert next(exp.iter_minibatches(prio_alpha=0.0, prio_beta=0.0)).lstm_h is None
