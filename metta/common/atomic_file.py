@@ -42,8 +42,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Writes ``data`` to ``path`` atomically (creating parent folders) and returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The writer's PID in the name lets a later run tell a dead writer's leftover from a live one.
     handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=_TEMPORARY_SUFFIX
     )
     try:
         with os.fdopen(handle, "wb") as file:
@@ -64,18 +65,34 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def _writer_pid(name: str) -> int | None:
+    """The PID in a temporary's name ``.<target>.<pid>.<random>.tmp``, or None if not ours."""
+    if not (name.startswith(".") and name.endswith(_TEMPORARY_SUFFIX)):
+        return None
+    parts = name[: -len(_TEMPORARY_SUFFIX)].rsplit(".", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
 def remove_stale_temporaries(folder: str | Path) -> list[Path]:
-    """Deletes the temporaries a killed writer left in ``folder`` (``.<name>.<random>.tmp``; a
-    SIGKILL mid-write cannot clean up) and returns them. Call it only where no write is running,
-    e.g. when a run starts."""
+    """Deletes the temporaries that writers no longer running left in ``folder`` (a SIGKILL
+    mid-write cannot clean up) and returns them; a live writer's temporary is kept."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    stale = [
-        path
-        for path in folder.iterdir()
-        if path.is_file() and path.name.startswith(".") and path.name.endswith(_TEMPORARY_SUFFIX)
-    ]
-    for path in stale:
-        path.unlink(missing_ok=True)
+    stale = []
+    for path in folder.iterdir():
+        pid = _writer_pid(path.name)
+        if pid is not None and path.is_file() and not _is_running(pid):
+            path.unlink(missing_ok=True)
+            stale.append(path)
     return stale

@@ -2,8 +2,8 @@
 
 A key that names no field is an error naming its full dotted path, except under the "open"
 tables a caller names (tables keyed by user-chosen names, such as object or group names). A
-mapping merges into the mapping it overrides, except an empty one, which clears it (the only way
-to empty a table such as a converter's ``input_resources``).
+mapping merges into the mapping it overrides. An empty mapping clears an open table (the only way
+to empty one, such as a converter's ``input_resources``) and leaves a config section unchanged.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def merge_overrides(
     path: str = "",
 ) -> dict[str, Any]:
     """``base`` with ``overrides`` merged in; new keys only where ``is_open(dotted path)``; an
-    empty mapping replaces (clears) what it overrides."""
+    empty mapping clears an open table and is a no-op elsewhere."""
     merged = dict(base)
     for key, value in overrides.items():
         where = f"{path}.{key}" if path else str(key)
@@ -52,8 +52,12 @@ def merge_overrides(
                 known = ", ".join(sorted(map(str, base))) or "none"
                 raise ValueError(f"overrides: unknown field {where!r} (fields here: {known})")
             merged[key] = value
-        elif isinstance(value, Mapping) and value and isinstance(base[key], Mapping):
-            merged[key] = merge_overrides(base[key], value, is_open, where)
+        elif isinstance(value, Mapping) and isinstance(base[key], Mapping):
+            if value:
+                merged[key] = merge_overrides(base[key], value, is_open, where)
+            elif is_open(where):
+                merged[key] = {}  # an empty mapping clears an open table
+            # an empty mapping over a config section changes nothing
         else:
             merged[key] = value
     return merged

@@ -119,7 +119,10 @@ class _EpisodePlanner:
         """Stops the background builder."""
         if self._worker is not None:
             self._requests.put(None)
-            self._worker.join()
+            # The garbage collector can run the env's finaliser on the builder thread itself;
+            # it then exits on the None just queued and must not join itself.
+            if threading.current_thread() is not self._worker:
+                self._worker.join()
             self._worker = None
 
     def restart(self, seed: int) -> None:
@@ -197,10 +200,12 @@ class CurriculumVecEnv(MettaGridVecEnv):
     def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
         """Restarts every game (an interrupted episode is not scored).
 
-        Without ``seed`` the games go on to their queued tasks and maps. With ``seed`` the maps
-        (and the staggered first episode lengths) start over from that seed: episode e of game g
-        is built from (seed, g, e) whatever the env did before, so ``reset(seed=s)`` repeats.
-        The curriculum keeps what it has learnt, so the tasks drawn can differ after training.
+        Without ``seed`` the games go on to their queued tasks and maps. With ``seed`` the map
+        builders (and the staggered first episode lengths) start over from that seed: episode e
+        of game g is built from (seed, g, e), so the same task sequence gives the same maps
+        whatever the env did before. The tasks themselves come from the curriculum, whose own
+        generator and learnt state carry on: a curriculum that draws at random (bucketed,
+        learning progress, ...) can hand out other tasks, and so other maps, after a reset.
         """
         self._check_open()
         if seed is not None:

@@ -583,3 +583,8 @@ def _check_sizes(
             f"Experience: batch_size ({batch_size}) must be a multiple of minibatch_size "
             f"({max_minibatch_size}) so every minibatch has the same number of segments"
         )
+    if batch_size % minibatch_size != 0:
+        raise ValueError(
+            f"Experience: batch_size ({batch_size}) must be a multiple of minibatch_size "
+            f"({minibatch_size}) so every accumulated optimizer step gets all its chunks"
+        )

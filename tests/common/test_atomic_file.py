@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,11 +55,22 @@ def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path: Path, monk
     assert [p.name for p in tmp_path.iterdir()] == ["stats.json"]
 
 
+def dead_pid() -> int:
+    """The PID of a process that has exited."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    return int(child.stdout)
+
+
 def test_stale_temporaries_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
     atomic_write_text(tmp_path / "model.pt", "whole")
-    (tmp_path / ".model.pt.x1y2.tmp").write_text("half")
-    (tmp_path / "notes.tmp").write_text("a user's file, not ours")
+    dead = f".model.pt.{dead_pid()}.x1y2.tmp"
+    live = f".stats.db.{os.getpid()}.a1b2.tmp"  # a writer still running: kept
+    for name in (dead, live, "notes.tmp", ".odd.tmp"):
+        (tmp_path / name).write_text("x")
     removed = remove_stale_temporaries(tmp_path)
-    assert [p.name for p in removed] == [".model.pt.x1y2.tmp"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt", "notes.tmp"]
+    assert [p.name for p in removed] == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [".odd.tmp", live, "model.pt", "notes.tmp"]
+    )
     assert remove_stale_temporaries(tmp_path / "missing") == []

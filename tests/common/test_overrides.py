@@ -18,9 +18,14 @@ def test_nested_and_dotted_keys_merge_into_the_base():
     assert BASE["game"]["objects"]["altar"]["cooldown"] == 9  # the base is not modified
 
 
-def test_an_empty_mapping_clears_the_table_it_overrides():
-    merged = merge_overrides(BASE, {"game": {"objects": {"altar": {"input": {}}}}}, is_open)
+def open_input(path: str) -> bool:
+    return path.endswith(("objects", "input"))
+
+
+def test_an_empty_mapping_clears_an_open_table_and_leaves_a_section_alone():
+    merged = merge_overrides(BASE, {"game": {"objects": {"altar": {"input": {}}}}}, open_input)
     assert merged["game"]["objects"]["altar"] == {"input": {}, "cooldown": 9}
+    assert merge_overrides(BASE, {"game": {}}, open_input) == BASE
 
 
 def test_new_keys_only_in_open_tables():

@@ -95,7 +95,7 @@ def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(tmp_path):
         torch.load(checkpoint, weights_only=True)  # every file is whole
     read_metrics(tmp_path / "killed" / "metrics.jsonl")
     # A kill during a write may leave that write's temporary; the next start removes it.
-    (state.parent / ".model_9999.pt.abc123.tmp").write_bytes(b"half a checkpoint")
+    (state.parent / f".model_9999.pt.{process.pid}.abc123.tmp").write_bytes(b"half a file")
 
     target = saved["agent_step"] + 512
     resumed = train(tiny_run_config(tmp_path, run="killed", total_timesteps=target))
