@@ -67,18 +67,23 @@ def _load_policy(uri: str, device: str) -> Any:
 
 def _train(args: argparse.Namespace) -> int:
     result = train(run_config_from_args(args.config, args.overrides))
-    print(
-        json.dumps(
-            {
-                "run_dir": str(result.run_dir),
-                "agent_step": result.agent_step,
-                "epoch": result.epoch,
-                "policy": result.policy_uri,
-                "eval_scores": result.eval_scores,
-            }
-        )
+    _print_line(
+        {
+            "run_dir": str(result.run_dir),
+            "agent_step": result.agent_step,
+            "epoch": result.epoch,
+            "policy": result.policy_uri,
+            "eval_scores": result.eval_scores,
+        }
     )
     return 0
+
+
+def _print_line(report: dict[str, Any]) -> None:
+    """One JSON line in a single write: under torchrun every rank shares stdout, and print()'s
+    separate write of the newline let two ranks' reports run together on one line."""
+    sys.stdout.write(json.dumps(report) + "\n")
+    sys.stdout.flush()
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -103,7 +108,7 @@ def _eval(args: argparse.Namespace) -> int:
             ),
             "stats_db": str(stats),
         }
-    print(json.dumps(scores))
+    _print_line(scores)
     return 0
 
 
@@ -125,7 +130,7 @@ def _replay(args: argparse.Namespace) -> int:
     if results.replay_path is None:
         raise SystemExit("metta replay: no replay was recorded")
     page = write_replay_html(results.replay_path, Path(args.out) / "replay.html")
-    print(json.dumps({"replay": str(results.replay_path), "viewer": str(page)}))
+    _print_line({"replay": str(results.replay_path), "viewer": str(page)})
     return 0
 
 

@@ -200,17 +200,17 @@ class CurriculumVecEnv(MettaGridVecEnv):
     def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
         """Restarts every game (an interrupted episode is not scored).
 
-        Without ``seed`` the games go on to their queued tasks and maps. With ``seed`` the map
-        builders (and the staggered first episode lengths) start over from that seed: episode e
-        of game g is built from (seed, g, e), so the same task sequence gives the same maps
-        whatever the env did before. The tasks themselves come from the curriculum, whose own
-        generator and learnt state carry on: a curriculum that draws at random (bucketed,
-        learning progress, ...) can hand out other tasks, and so other maps, after a reset.
+        Without ``seed`` the games go on to their queued tasks and maps. With ``seed`` the
+        curriculum's random draws, the map builders and the staggered first episode lengths all
+        start over from that seed (episode e of game g is built from (seed, g, e)), so a seeded
+        reset repeats. What an adaptive curriculum has learnt from scores is kept, so after
+        training its task choices can differ from a fresh env's.
         """
         self._check_open()
         if seed is not None:
             if not 0 <= seed < 2**64:
                 raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+            self.curriculum.reseed(seed)
             self._planner.restart(seed)
             self._desync_rng = np.random.default_rng([seed, 7919])
             self._playing = [None] * self.num_envs

@@ -119,6 +119,10 @@ class SampledTaskCurriculum(LeafCurriculum):
         self.choices = dict(choices)
         self._rng = make_generator(seed)
 
+    def reseed(self, seed: int) -> None:
+        """Restarts the sampling of the ranges from ``seed``."""
+        self._rng = make_generator(seed)
+
     def sample_values(self) -> dict[str, Any]:
         """One draw: the fixed values and a uniform sample of each range."""
         values: dict[str, Any] = {}

@@ -59,6 +59,12 @@ class Curriculum(ABC):
     def stats(self) -> dict[str, float]:
         """Curriculum-specific numbers for the ``curriculum/<key>`` infos."""
 
+    def reseed(self, seed: int) -> None:
+        """Restarts this curriculum's random draws from ``seed``, keeping what it has learnt
+        (``Environment.reset(seed)`` calls it). Curricula that draw at random override it; this
+        base draws nothing at random, so it has nothing to restart."""
+        del seed
+
 
 class LeafCurriculum(Curriculum):
     """A curriculum with a single task id: counts completions and keeps score statistics."""

@@ -55,6 +55,13 @@ class MultiTaskCurriculum(Curriculum):
         self._rng = make_generator(seed)
         self._recent: deque[str] = deque(maxlen=completion_window)
 
+    def reseed(self, seed: int) -> None:
+        """Restarts this curriculum's choices and every child's draws from ``seed``."""
+        master = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(master.integers(2**63))
+        for key in self._keys:
+            self._children[key].reseed(int(master.integers(2**63)))
+
     @property
     def task_ids(self) -> list[str]:
         """The children's keys, in order."""
