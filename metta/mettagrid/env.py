@@ -18,7 +18,7 @@ from metta.mettagrid import _mettagrid
 from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game, encode_map
 from metta.mettagrid.game_view import GameView
-from metta.mettagrid.vec_env import MapProvider, average_agent_stats
+from metta.mettagrid.vec_env import MapProvider, average_agent_stats, check_seed
 
 __all__ = ["MettaGridEnv"]
 
@@ -63,8 +63,7 @@ class MettaGridEnv(GameView):
     def reset(self, seed: int | None = None) -> tuple[npt.NDArray[np.uint8], dict[str, Any]]:
         """Starts a new episode (on a new map from map_provider, if given)."""
         if seed is not None:
-            if not 0 <= seed < 2**64:
-                raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+            check_seed(seed)
             self._seed = seed
         if self._provider is not None and self._needs_provider_map:
             config, grid = self._provider(0)

@@ -26,7 +26,7 @@ from metta.mettagrid.config import GameConfig
 from metta.mettagrid.curriculum import Curriculum, SingleTaskCurriculum, Task
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
 from metta.mettagrid.maps import build_map
-from metta.mettagrid.vec_env import MettaGridVecEnv
+from metta.mettagrid.vec_env import MettaGridVecEnv, check_seed
 
 __all__ = ["CurriculumVecEnv", "Environment"]
 
@@ -208,15 +208,13 @@ class CurriculumVecEnv(MettaGridVecEnv):
         """
         self._check_open()
         if seed is not None:
-            if not 0 <= seed < 2**64:
-                raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+            check_seed(seed)
             self.curriculum.reseed(seed)
             self._planner.restart(seed)
             self._desync_rng = np.random.default_rng([seed, 7919])
             self._playing = [None] * self.num_envs
             self._pending = [None] * self.num_envs
-            for game in range(self.num_envs):
-                self._batch.set_next(game, *self._provide(game))
+            self._queue_next_maps()
         result = super().reset(seed)
         self._finished.clear()
         return result

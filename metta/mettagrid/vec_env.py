@@ -44,7 +44,7 @@ from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game, encode_map
 from metta.mettagrid.game_view import GameView
 
-__all__ = ["MapProvider", "MettaGridVecEnv"]
+__all__ = ["MapProvider", "MettaGridVecEnv", "check_seed"]
 
 MapProvider = Callable[[int], tuple[GameConfig, npt.ArrayLike]]
 
@@ -224,13 +224,10 @@ class MettaGridVecEnv:
         self._check_open()
         if seed is None:
             seed = self._next_seed
-        if not 0 <= seed < 2**64:
-            raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+        check_seed(seed)
         self._next_seed = seed + 1
         self._batch.reset(seed)
-        if self._provider is not None:
-            for game in range(self._num_envs):
-                self._batch.set_next(game, *self._provide(game))
+        self._queue_next_maps()
         # Like PufferLib's async_reset: the next recv() returns these first observations (with
         # zero rewards and flags), which is where a rollout loop of recv/act/send starts.
         self._infos = []
@@ -238,6 +235,12 @@ class MettaGridVecEnv:
         self._stepped = False
         self._started = True
         return self._obs, []
+
+    def _queue_next_maps(self) -> None:
+        """Asks the map provider (if any) for every game's next episode."""
+        if self._provider is not None:
+            for game in range(self._num_envs):
+                self._batch.set_next(game, *self._provide(game))
 
     def send(self, actions: npt.NDArray[np.int32]) -> None:
         """Steps every game with ``actions`` (int32 [num_agents, 2]); results come from recv().
@@ -335,6 +338,12 @@ class MettaGridVecEnv:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError("environment is closed")
+
+
+def check_seed(seed: int) -> None:
+    """Engine seeds are unsigned 64-bit: anything else is refused, naming the argument."""
+    if not 0 <= seed < 2**64:
+        raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
 
 
 def average_agent_stats(per_agent: list[dict[str, float]]) -> dict[str, float]:

@@ -30,7 +30,7 @@ import torch
 
 from metta.rl.advantage import compute_advantage
 
-__all__ = ["Experience", "Minibatch"]
+__all__ = ["Experience", "Minibatch", "episode_ends"]
 
 _PRIORITY_EPSILON = 1e-6
 
@@ -38,6 +38,11 @@ _PRIORITY_EPSILON = 1e-6
 class _Space(Protocol):
     shape: tuple[int, ...]
     dtype: Any
+
+
+def episode_ends(dones: torch.Tensor, truncateds: torch.Tensor) -> torch.Tensor:
+    """Terminals and truncations alike end an episode (MettaGrid ends episodes by truncation)."""
+    return torch.clamp(dones + truncateds, max=1.0)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,11 @@ class Minibatch:
     lstm_h: torch.Tensor | None = None
     """The rollout LSTM state each segment started from, ``[layers, B, hidden]``."""
     lstm_c: torch.Tensor | None = None
+
+    @property
+    def episode_ends(self) -> torch.Tensor:
+        """1 where an episode ended (terminal or truncated) on arriving at that step, else 0."""
+        return episode_ends(self.dones, self.truncateds)
 
     def __getitem__(self, key: str) -> torch.Tensor:
         """Dict-style access for code written against the reference's minibatch dict."""
@@ -368,12 +378,9 @@ class Experience:
         self._advantages = advantages
         return advantages
 
-    def episode_ends(self, indices: torch.Tensor | None = None) -> torch.Tensor:
+    def episode_ends(self) -> torch.Tensor:
         """1 where an episode ended (terminal or truncated) on arriving at that step, else 0."""
-        dones, truncateds = self.dones, self.truncateds
-        if indices is not None:
-            dones, truncateds = dones[indices], truncateds[indices]
-        return torch.clamp(dones + truncateds, max=1.0)
+        return episode_ends(self.dones, self.truncateds)
 
     def reset_importance_sampling_ratios(self) -> None:
         """Sets the stored importance ratios back to 1 (start of a training phase)."""

@@ -73,12 +73,7 @@ class Losses:
         devices = {v.device for v in self._sums.values() if isinstance(v, torch.Tensor)}
         device = devices.pop() if len(devices) == 1 else torch.device("cpu")
         packed = torch.stack(
-            [
-                torch.as_tensor(self._sums[k], dtype=torch.float64, device=device)
-                if isinstance(self._sums[k], torch.Tensor)
-                else torch.tensor(float(self._sums[k]), dtype=torch.float64, device=device)
-                for k in names
-            ]
+            [torch.as_tensor(self._sums[k], dtype=torch.float64, device=device) for k in names]
         )
         means = (packed / n).cpu().tolist()
         result = dict(zip(names, means, strict=True))

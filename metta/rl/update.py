@@ -105,7 +105,7 @@ def process_minibatch_update(
                 "Experience(reset_lstm_on_done=True) needs a policy whose forward accepts "
                 f"dones= (MettaAgent does); {type(policy).__name__}.forward does not"
             )
-        starts = (minibatch.dones + minibatch.truncateds) > 0
+        starts = minibatch.episode_ends > 0
         forward = policy(
             minibatch.obs, _start_state(minibatch), action=minibatch.actions, dones=starts
         )
@@ -120,10 +120,8 @@ def process_minibatch_update(
     experience.update_ratio(minibatch.indices, ratio)
 
     # V-trace: advantages again, with this policy's importance ratios (no gradient through them).
-    # Episode ends are terminals and truncations alike (see Experience.compute_advantages).
-    episode_ends = torch.clamp(minibatch.dones + minibatch.truncateds, max=1.0)
     vtrace_advantages = compute_advantage(
-        minibatch.values, minibatch.rewards, episode_ends, ratio.detach(),
+        minibatch.values, minibatch.rewards, minibatch.episode_ends, ratio.detach(),
         torch.zeros_like(minibatch.values), ppo_cfg.gamma, ppo_cfg.gae_lambda,
         vtrace_cfg.vtrace_rho_clip, vtrace_cfg.vtrace_c_clip, device,
     )  # fmt: skip

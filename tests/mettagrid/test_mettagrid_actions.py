@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from mettagrid_fixtures import stocked_source
 
 from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game
@@ -119,22 +120,8 @@ def _combat_driver(make_driver, **agent):
         "######\n#S@@o#\n######",
         agent={"freeze_duration": 3, **agent},
         objects={
-            "lasery": {
-                "type": "converter",
-                "type_id": 10,
-                "output_resources": {"laser": 1},
-                "initial_items": 1,
-                "max_output": 1,
-                "cooldown": 100,
-            },
-            "armory": {
-                "type": "converter",
-                "type_id": 9,
-                "output_resources": {"armor": 1},
-                "initial_items": 1,
-                "max_output": 1,
-                "cooldown": 100,
-            },
+            "lasery": stocked_source(10, "laser", 1),
+            "armory": stocked_source(9, "armor", 1),
         },
     )
 
@@ -187,22 +174,8 @@ def test_attack_nearest_and_theft(make_driver):
         agent={"freeze_duration": 5},
         actions={"attack": {"defense_resources": {}}},
         objects={
-            "lasery": {
-                "type": "converter",
-                "type_id": 10,
-                "output_resources": {"laser": 1},
-                "initial_items": 1,
-                "max_output": 1,
-                "cooldown": 100,
-            },
-            "mine_red": {
-                "type": "converter",
-                "type_id": 2,
-                "output_resources": {"ore_red": 1},
-                "initial_items": 3,
-                "max_output": 3,
-                "cooldown": 100,
-            },
+            "lasery": stocked_source(10, "laser", 1),
+            "mine_red": stocked_source(2, "ore_red", 3),
         },
     )
     driver.act(("rotate", LEFT), ("rotate", RIGHT))
@@ -238,22 +211,8 @@ def test_attack_stats_name_both_teams_and_a_block(make_driver):
         "#######\n#S1.2o#\n#######",
         groups={"team_1": {"id": 1}, "team_2": {"id": 2}},
         objects={
-            "lasery": {
-                "type": "converter",
-                "type_id": 10,
-                "output_resources": {"laser": 1},
-                "initial_items": 2,
-                "max_output": 2,
-                "cooldown": 100,
-            },
-            "armory": {
-                "type": "converter",
-                "type_id": 9,
-                "output_resources": {"armor": 1},
-                "initial_items": 1,
-                "max_output": 1,
-                "cooldown": 100,
-            },
+            "lasery": stocked_source(10, "laser", 2),
+            "armory": stocked_source(9, "armor", 1),
         },
     )
     driver.act(("rotate", LEFT), ("rotate", RIGHT))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from mettagrid_fixtures import stocked_source
 
 from metta.mettagrid.config import GameConfig
 from metta.mettagrid.env import MettaGridEnv
@@ -55,16 +56,7 @@ def test_reward_counts_held_items_up_to_cap(make_driver):
     driver = make_driver(
         "#####\n#@m.#\n#####",
         agent={"rewards": {"ore_red": 0.5}, "reward_max": {"ore_red": 2}},
-        objects={
-            "mine_red": {
-                "type": "converter",
-                "type_id": 2,
-                "output_resources": {"ore_red": 1},
-                "initial_items": 3,
-                "max_output": 3,
-                "cooldown": 100,
-            }
-        },
+        objects={"mine_red": stocked_source(2, "ore_red", 3)},
     )
     driver.act(("rotate", RIGHT))
     rewards = driver.act(("get_output", 0))
@@ -98,14 +90,7 @@ def test_group_reward_sharing():
         groups={"team_1": {"id": 1, "group_reward_pct": 0.5}},
         agent={"rewards": {"ore_red": 2.0}},
         objects={
-            "mine_red": {
-                "type": "converter",
-                "type_id": 2,
-                "output_resources": {"ore_red": 1},
-                "initial_items": 1,
-                "max_output": 1,
-                "cooldown": 100,
-            },
+            "mine_red": stocked_source(2, "ore_red", 1),
             "wall": {"type": "wall"},
         },
     )
