@@ -1,6 +1,7 @@
 """The ``metta`` command: train, evaluate and replay from the shell.
 
-    metta train [--config run.yaml] [key=value ...]   e.g. trainer.total_timesteps=200000 run=demo
+    metta train [--config run.yaml | --preset NAME] [key=value ...]   e.g. run=demo
+                  (preset auto, the default: cpu without CUDA, else reference)
     metta eval  POLICY [--stats FILE] [key=value ...] evaluation suite -> JSON scores
     metta replay POLICY [--out DIR] [--env PATH]      one episode -> .json.gz replay + .html viewer
 
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import torch
 import yaml
 from omegaconf import DictConfig
 
@@ -26,8 +28,9 @@ from metta.common.overrides import apply_overrides
 from metta.mettagrid.replays import write_replay_html
 from metta.rl.distributed import resolve_device
 from metta.rl.run_config import RunConfig
+from metta.rl.run_presets import resolve_preset, run_preset
 from metta.rl.trainer import train
-from metta.sim.simulation import Simulation, SimulationSuite
+from metta.sim.simulation import Simulation, SimulationSuite, suite_scores
 from metta.sim.simulation_config import SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
 
@@ -50,11 +53,19 @@ def _parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return overrides
 
 
-def run_config_from_args(config_file: str | None, pairs: Sequence[str]) -> RunConfig:
-    """RunConfig from an optional YAML file (e.g. a run's run_config.yaml) plus overrides."""
-    base = RunConfig()
+def run_config_from_args(
+    config_file: str | None, pairs: Sequence[str], preset: str | None = None
+) -> RunConfig:
+    """RunConfig from a YAML file (e.g. a run's run_config.yaml), else from a named preset
+    (metta.rl.run_presets; None: ``RunConfig()``), plus overrides."""
     if config_file is not None:
+        if preset is not None:
+            raise ValueError("give --config or --preset, not both")
         base = RunConfig.model_validate(yaml.safe_load(Path(config_file).read_text()) or {})
+    elif preset is not None:
+        base = run_preset(preset)
+    else:
+        base = RunConfig()
     return apply_overrides(base, _parse_overrides(pairs), _is_open)
 
 
@@ -66,7 +77,18 @@ def _load_policy(uri: str, device: str) -> Any:
 
 
 def _train(args: argparse.Namespace) -> int:
-    result = train(run_config_from_args(args.config, args.overrides))
+    preset = None
+    if args.config is None:
+        preset = resolve_preset(args.preset)
+        logging.getLogger("metta.cli").info(
+            "metta train: preset %r (%s); --preset reference gives the reference's GPU-sized "
+            "defaults, --preset cpu the CPU recipe",
+            preset,
+            "CUDA found" if torch.cuda.is_available() else "no CUDA device",
+        )
+    elif args.preset != "auto":
+        raise ValueError("give --config or --preset, not both")
+    result = train(run_config_from_args(args.config, args.overrides, preset))
     _print_line(
         {
             "run_dir": str(result.run_dir),
@@ -92,7 +114,7 @@ def _eval(args: argparse.Namespace) -> int:
     record = _load_policy(args.policy, device)
     stats = Path(args.stats) if args.stats else Path("eval_stats.sqlite")
     with EvalStatsDB(stats) as db:
-        SimulationSuite(
+        results = SimulationSuite(
             config.evaluation,
             record.policy,
             device,
@@ -102,6 +124,7 @@ def _eval(args: argparse.Namespace) -> int:
         ).run()
         scores = {
             "policy": record.uri,
+            "scores": suite_scores(results),
             "categories": db.category_scores(record.uri, policy_epoch=int(record.metadata.epoch)),
             "simulations": db.simulation_scores(
                 record.uri, policy_epoch=int(record.metadata.epoch)
@@ -156,6 +179,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--config", help="a RunConfig YAML file (e.g. a run's run_config.yaml)"
         )
+        if name == "train":
+            command.add_argument(
+                "--preset",
+                default="auto",
+                help="starting RunConfig when no --config: cpu, reference, or auto (default: cpu "
+                "without CUDA, reference with it)",
+            )
         if name == "eval":
             command.add_argument("--stats", help="stats database file (default eval_stats.sqlite)")
         if name == "replay":

@@ -1,4 +1,5 @@
-"""Named agent architectures: ``default`` (the seed's ``_get_default_agent_config``) and ``fast``.
+"""Named agent architectures: ``default`` (the seed's ``_get_default_agent_config``), ``fast`` (the
+reference's fast.yaml) and ``small`` (the CPU preset).
 
 Both are plain dicts in the reference's config form, so a user can copy one and edit it.
 """
@@ -8,7 +9,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["AGENT_PRESETS", "agent_preset", "default_agent_config", "fast_agent_config"]
+__all__ = [
+    "AGENT_PRESETS",
+    "agent_preset",
+    "default_agent_config",
+    "fast_agent_config",
+    "small_agent_config",
+]
 
 _LIB = "metta.agent.components"
 
@@ -109,7 +116,36 @@ def fast_agent_config() -> dict[str, Any]:
     }
 
 
-AGENT_PRESETS = {"default": default_agent_config, "fast": fast_agent_config}
+def small_agent_config() -> dict[str, Any]:
+    """The CPU preset: two unpadded 3x3 convs of 32 channels at full resolution (every cell of
+    the view keeps its own features, which navigation needs), a 128 encoder, a 1-layer LSTM 128,
+    and 128-wide actor and critic layers; about a tenth of the default's compute per step."""
+    components = _observation_nodes()
+    components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 0)
+    components["cnn2"] = _conv("cnn1", 32, 3, 1, 0)
+    components["obs_flattener"] = {
+        "_target_": f"{_LIB}.flatten.Flatten",
+        "sources": [{"name": "cnn2"}],
+    }
+    components["encoded_obs"] = _linear("obs_flattener", 128)
+    components.update(_common_input_and_heads(128, 1, "encoded_obs"))
+    components["actor_1"] = _linear("_core_", 128)
+    components["critic_1"] = _linear("_core_", 128, "nn.Tanh")
+    components["_value_"] = _linear("critic_1", 1, None)
+    return {
+        "clip_range": 0,
+        "analyze_weights_interval": 300,
+        "l2_init_weight_update_interval": 0,
+        "observations": {"obs_key": "grid_obs"},
+        "components": components,
+    }
+
+
+AGENT_PRESETS = {
+    "default": default_agent_config,
+    "fast": fast_agent_config,
+    "small": small_agent_config,
+}
 
 
 def agent_preset(name: str) -> dict[str, Any]:

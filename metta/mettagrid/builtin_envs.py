@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from metta.mettagrid.config import (
     ActionConfig,
     ActionsConfig,
@@ -21,16 +23,20 @@ from metta.mettagrid.config import (
 from metta.mettagrid.curriculum import (
     BucketedCurriculum,
     Curriculum,
+    RandomCurriculum,
     SingleTaskCurriculum,
     navigation_bucketed_parts,
     navigation_map_config,
 )
+from metta.mettagrid.curriculum.navigation import navigation_varied_tasks
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
 from metta.mettagrid.maps import RandomRoomConfig
+from metta.mettagrid.navigation_evals import NAVIGATION_EVAL_PATHS
 
 __all__ = [
     "CURRICULUM_PATHS",
     "ENV_PATHS",
+    "SINGLE_AGENT_PATHS",
     "env_config",
     "make_curriculum",
     "navigation_game",
@@ -119,6 +125,7 @@ ENV_PATHS: dict[str, Callable[..., EnvConfig]] = {
         )
         for size in NAVIGATION_EVAL_SIZES
     },
+    **NAVIGATION_EVAL_PATHS,
 }
 """Named single environments; each factory takes ``num_agents`` (and the simple env a size)."""
 
@@ -175,11 +182,37 @@ def _navigation_rooms(
     return _bucketed(navigation_room_env(num_agents), buckets, overrides, seed)
 
 
+def _navigation_varied(
+    num_agents: int, seed: int, overrides: Mapping[str, Any] | None
+) -> Curriculum:
+    """Single-agent navigation over every terrain family (open rooms, altars out of sight,
+    mazes, varied terrain, cylinders), from rooms the agent sees whole to maps four times wider
+    than its view: the curriculum whose policies transfer to unseen maps."""
+    if num_agents != 1:
+        raise ValueError(
+            f"num_agents: the varied navigation curriculum has one agent per game, got "
+            f"{num_agents}; step more games (num_envs) instead"
+        )
+    master = np.random.default_rng(seed)
+    families = navigation_varied_tasks(lambda max_steps: navigation_game(1, max_steps))
+    children = {
+        name: _bucketed(template, buckets, overrides, int(master.integers(2**31)))
+        for name, (template, buckets) in families.items()
+    }
+    return RandomCurriculum(children, seed=int(master.integers(2**31)))
+
+
 CURRICULUM_PATHS: dict[str, Callable[[int, int, Mapping[str, Any] | None], Curriculum]] = {
     "/env/mettagrid/curriculum/navigation/bucketed": _navigation_bucketed,
     "/env/mettagrid/curriculum/navigation/rooms": _navigation_rooms,
+    "/env/mettagrid/curriculum/navigation/varied": _navigation_varied,
 }
 """Named curricula: factory(num_agents, seed, env_overrides)."""
+
+SINGLE_AGENT_PATHS: frozenset[str] = frozenset(
+    [*NAVIGATION_EVAL_PATHS, "/env/mettagrid/curriculum/navigation/varied"]
+)
+"""Paths whose games hold exactly one agent (num_agents must be 1)."""
 
 
 def _unknown(path: str) -> ValueError:

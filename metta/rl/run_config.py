@@ -10,10 +10,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metta.mettagrid.navigation_evals import NAVIGATION_EVALS
 from metta.rl.trainer_config import TrainerConfig
 from metta.sim.simulation_config import SimulationSuiteConfig, SingleEnvSimulationConfig
 
-__all__ = ["EnvSettings", "LoggingSettings", "RunConfig", "navigation_evaluation"]
+__all__ = [
+    "EnvSettings",
+    "LoggingSettings",
+    "RunConfig",
+    "navigation_evaluation",
+    "terrain_evaluation",
+]
 
 
 class _Config(BaseModel):
@@ -50,8 +57,26 @@ class LoggingSettings(_Config):
     """Epochs between system and memory monitor logs (0: never)."""
 
 
-def navigation_evaluation(num_episodes: int = 5, max_time_s: float = 30.0) -> SimulationSuiteConfig:
-    """The seed's evaluation suite: navigation on small, medium and large terrain."""
+def navigation_evaluation(num_episodes: int = 4, max_time_s: float = 60.0) -> SimulationSuiteConfig:
+    """The default evaluation: every hand-drawn navigation map (metta.mettagrid.navigation_evals),
+    one agent, scored against the oracle and a random policy (``navigation/<map>/normalized``,
+    ``normalized_score/mean``)."""
+    return SimulationSuiteConfig(
+        name="navigation",
+        num_episodes=num_episodes,
+        max_time_s=max_time_s,
+        num_agents=1,
+        simulations={
+            f"navigation/{name}": SingleEnvSimulationConfig(
+                env=f"/env/mettagrid/navigation/evals/{name}"
+            )
+            for name in NAVIGATION_EVALS
+        },
+    )
+
+
+def terrain_evaluation(num_episodes: int = 5, max_time_s: float = 30.0) -> SimulationSuiteConfig:
+    """The seed's evaluation suite: 4-agent navigation on small, medium and large terrain."""
     return SimulationSuiteConfig(
         name="evaluation",
         num_episodes=num_episodes,

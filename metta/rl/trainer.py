@@ -51,7 +51,7 @@ from metta.rl.trainer_checkpoint import (
 from metta.rl.trainer_config import TrainerConfig
 from metta.rl.training_phase import train_on_experience
 from metta.rl.update import gradient_stats
-from metta.sim.simulation import Simulation, SimulationSuite
+from metta.sim.simulation import Simulation, SimulationSuite, suite_scores
 from metta.sim.simulation_config import SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
 
@@ -96,6 +96,7 @@ class _Run:
         self.eval_scores: dict[str, float] = {}
         self.latest_policy_uri: str | None = None
         self.saved_epoch = -1
+        self.evaluated_epoch = -1
 
     # 1. Setup ------------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -356,7 +357,7 @@ class _Run:
             return
         with self.timer("_evaluate_policy"):
             uri = uri or self._policy_uri_for_epoch(checkpoint_due=False)
-            SimulationSuite(
+            results = SimulationSuite(
                 self.config.evaluation,
                 self.agent,
                 self.device,
@@ -366,8 +367,17 @@ class _Run:
             ).run()
             categories = self.stats_db.category_scores(uri, policy_epoch=self.epoch)
             simulations = self.stats_db.simulation_scores(uri, policy_epoch=self.epoch)
-        self.eval_scores = {f"{k}/score": v for k, v in categories.items()} | simulations
-        logger.info("evaluation at epoch %d: %s", self.epoch, self.eval_scores)
+        # The stats database already gives each simulation's reward under its bare name.
+        baselines = {k: v for k, v in suite_scores(results).items() if not k.endswith("/reward")}
+        category_scores = {f"{k}/score": v for k, v in categories.items()}
+        self.eval_scores = category_scores | simulations | baselines
+        self.evaluated_epoch = self.epoch
+        if "normalized_score/mean" in self.eval_scores:
+            logger.info(
+                "evaluation at epoch %d: normalized score %.3f (suite mean; 0 = random, "
+                "1 = oracle)", self.epoch, self.eval_scores["normalized_score/mean"],
+            )  # fmt: skip
+        logger.debug("evaluation at epoch %d: %s", self.epoch, self.eval_scores)
 
     def save_checkpoint(self) -> None:
         """Saves the policy, then the trainer state pointing at it (rank 0; others wait)."""
@@ -435,7 +445,10 @@ class _Run:
 
     # 5. Cleanup ----------------------------------------------------------------------------------
     def cleanup(self) -> TrainResult:
-        """Final checkpoint, monitors stopped, env closed; the run's summary."""
+        """Final evaluation (when asked for), final checkpoint, monitors stopped, env closed;
+        the run's summary."""
+        if self.trainer_cfg.simulation.evaluate_at_end and self.evaluated_epoch != self.epoch:
+            self.evaluate(self._policy_uri_for_epoch(checkpoint_due=True))
         self.save_checkpoint()
         if self.context.is_master:
             logger.info(

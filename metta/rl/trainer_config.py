@@ -229,6 +229,8 @@ class SimulationConfig(_Config):
 
     evaluate_interval: int = Field(default=300, ge=0)
     """Evaluate the saved policy every this many epochs; 0 = off."""
+    evaluate_at_end: bool = False
+    """Also evaluate the final policy when the run ends (unless its last epoch was evaluated)."""
     replay_interval: int = Field(default=300, ge=0)
     """Write a replay every this many epochs; 0 = off."""
     replay_dir: str | None = None

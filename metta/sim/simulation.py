@@ -22,10 +22,11 @@ import torch
 from metta.agent import MettaAgent, PolicyState, attach_to_environment
 from metta.mettagrid.environment import CurriculumVecEnv, Environment
 from metta.mettagrid.replays import EpisodeReplay
+from metta.sim.baselines import Baselines, navigation_baselines, normalized_score
 from metta.sim.simulation_config import SimulationSuiteConfig, SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
 
-__all__ = ["Simulation", "SimulationResults", "SimulationSuite"]
+__all__ = ["Simulation", "SimulationResults", "SimulationSuite", "suite_scores"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,34 @@ class SimulationResults:
     episode_lengths: list[int] = field(default_factory=list)
     replay_path: Path | None = None
     timed_out: bool = False
+    baselines: Baselines | None = None
+    """Oracle and uniform-random mean returns on the same maps (when the config asks for them)."""
 
     @property
     def mean_return(self) -> float:
         """Average episode return (NaN when no episode finished)."""
         return float(np.mean(self.episode_returns)) if self.episode_returns else float("nan")
+
+    @property
+    def normalized_score(self) -> float:
+        """(policy - random) / (oracle - random): 0 plays like chance, 1 like the oracle.
+
+        NaN without baselines or finished episodes, or when the oracle is no better than chance.
+        """
+        if self.baselines is None or not self.episode_returns:
+            return float("nan")
+        return normalized_score(self.mean_return, self.baselines.random, self.baselines.oracle)
+
+    def scores(self) -> dict[str, float]:
+        """``reward`` and, with baselines, ``random``, ``oracle`` and ``normalized``."""
+        scores = {"reward": self.mean_return}
+        if self.baselines is not None:
+            scores |= {
+                "random": self.baselines.random,
+                "oracle": self.baselines.oracle,
+                "normalized": self.normalized_score,
+            }
+        return scores
 
 
 class Simulation:
@@ -91,9 +115,17 @@ class Simulation:
                 copy.deepcopy(self._policy), env, device=self.device, is_training=False
             )
             policy.eval()
-            return self._play(env, policy)
+            results = self._play(env, policy)
         finally:
             env.close()
+        if self.config.wants_baselines:
+            results.baselines = navigation_baselines(
+                self.config.env,
+                self.config.env_overrides,
+                self.config.seed,
+                episodes=self.config.baseline_episodes,
+            )
+        return results
 
     def _play(self, env: CurriculumVecEnv, policy: MettaAgent) -> SimulationResults:
         results = SimulationResults(self.name)
@@ -226,3 +258,18 @@ class SimulationSuite:
     def run(self) -> dict[str, SimulationResults]:
         """Results by simulation name."""
         return {simulation.name: simulation.run() for simulation in self._simulations}
+
+
+def suite_scores(results: dict[str, SimulationResults]) -> dict[str, float]:
+    """Flat scores of a suite run: ``<simulation>/<score>`` for every simulation's ``scores()``,
+    plus ``normalized_score/mean`` over the simulations that have a finite normalized score."""
+    flat = {
+        f"{name}/{key}": value
+        for name, result in results.items()
+        for key, value in result.scores().items()
+    }
+    normalized = [r.normalized_score for r in results.values() if r.baselines is not None]
+    finite = [value for value in normalized if np.isfinite(value)]
+    if finite:
+        flat["normalized_score/mean"] = float(np.mean(finite))
+    return flat

@@ -31,6 +31,26 @@ class SingleEnvSimulationConfig(BaseModel):
     """Games stepped together (default: num_episodes, at most 8)."""
     seed: int = Field(default=0, ge=0)
     """Seed of the env's maps and the curriculum."""
+    baselines: bool | None = None
+    """Also play the full-map oracle and a uniform-random policy on the same maps and report the
+    normalized score (policy - random) / (oracle - random); None: whenever ``num_agents`` is 1
+    (the oracle plans for one agent)."""
+    baseline_episodes: int = Field(default=8, ge=1)
+    """Episodes the random baseline is averaged over (the oracle plays as many)."""
+
+    @property
+    def wants_baselines(self) -> bool:
+        """Whether this simulation reports oracle, random and normalized scores."""
+        return self.num_agents == 1 if self.baselines is None else self.baselines
+
+    @model_validator(mode="after")
+    def _baselines_need_one_agent(self) -> Self:
+        if self.baselines and self.num_agents != 1:
+            raise ValueError(
+                f"baselines=True needs num_agents=1 (the oracle plans for one agent), "
+                f"got num_agents={self.num_agents}"
+            )
+        return self
 
 
 _INHERITED = ("num_episodes", "max_time_s", "num_agents", "seed")

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from metta.mettagrid.builtin_envs import CURRICULUM_PATHS, ENV_PATHS, env_config
+from metta.mettagrid.builtin_envs import (
+    CURRICULUM_PATHS,
+    ENV_PATHS,
+    SINGLE_AGENT_PATHS,
+    env_config,
+)
 from metta.mettagrid.curriculum import RandomCurriculum
 from metta.mettagrid.env_config import EnvConfig
 from metta.mettagrid.environment import Environment
@@ -138,8 +143,9 @@ def test_a_custom_curriculum_is_used():
 
 @pytest.mark.parametrize("path", sorted([*ENV_PATHS, *CURRICULUM_PATHS]))
 def test_every_builtin_path_plays_a_full_episode(path):
+    agents = 1 if path in SINGLE_AGENT_PATHS else 4
     env = Environment(
-        curriculum_path=path, num_agents=4, num_envs=2, is_training=False, env_overrides=SHORT
+        curriculum_path=path, num_agents=agents, num_envs=2, is_training=False, env_overrides=SHORT
     )
     env.reset()
     episodes = run_steps(env, 12)

@@ -1,0 +1,84 @@
+"""Named starting points for a training run: ``cpu`` (learns navigation in minutes on a laptop)
+and ``reference`` (the reference's GPU-sized defaults, ``RunConfig()`` as it is).
+
+``metta train`` starts from ``auto``: ``cpu`` unless a CUDA device is present. ``run.py`` writes
+the ``cpu`` recipe out in full so that a reader sees every number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from metta.rl.run_config import EnvSettings, RunConfig, navigation_evaluation
+from metta.rl.trainer_config import (
+    CheckpointConfig,
+    OptimizerConfig,
+    PPOConfig,
+    SimulationConfig,
+    TrainerConfig,
+)
+
+__all__ = ["RUN_PRESETS", "cpu_run_config", "cpu_trainer_config", "resolve_preset", "run_preset"]
+
+CPU_CURRICULUM = "/env/mettagrid/curriculum/navigation/varied"
+"""Single-agent navigation over every terrain family (see builtin_envs._navigation_varied)."""
+
+
+def cpu_trainer_config(total_timesteps: int = 560_000) -> TrainerConfig:
+    """PPO sized for a 2-core CPU, chosen by experiment (benchmarks/README.md, "Learning").
+
+    Small batches and four update epochs give 16 optimizer steps per 8,192 agent steps (the
+    reference's defaults give one per 524,288); value clipping is off because it held the value
+    head to 0.1 per rollout (tests/training/test_value_learning.py).
+    """
+    return TrainerConfig(
+        total_timesteps=total_timesteps,
+        batch_size=8192,
+        minibatch_size=2048,
+        bptt_horizon=16,
+        update_epochs=4,
+        ppo=PPOConfig(
+            clip_coef=0.1,
+            ent_coef=0.01,
+            gamma=0.99,
+            gae_lambda=0.95,
+            clip_vloss=False,
+        ),
+        optimizer=OptimizerConfig(type="adam", learning_rate=1e-3),
+        checkpoint=CheckpointConfig(checkpoint_interval=40),
+        simulation=SimulationConfig(evaluate_interval=0, evaluate_at_end=True, replay_interval=100),
+    )
+
+
+def cpu_run_config(total_timesteps: int = 560_000) -> RunConfig:
+    """The CPU recipe: the ``small`` agent on the varied navigation curriculum, 64 one-agent
+    games, evaluated on the hand-drawn navigation suite at the end of the run."""
+    return RunConfig(
+        env=EnvSettings(curriculum_path=CPU_CURRICULUM, num_agents=1, num_envs=64),
+        agent="small",
+        trainer=cpu_trainer_config(total_timesteps),
+        evaluation=navigation_evaluation(),
+    )
+
+
+RUN_PRESETS: dict[str, Callable[[], RunConfig]] = {
+    "cpu": cpu_run_config,
+    "reference": RunConfig,
+}
+"""Preset name -> a fresh RunConfig."""
+
+
+def resolve_preset(name: str) -> str:
+    """``auto`` -> ``reference`` when CUDA is available, else ``cpu``; other names are checked."""
+    if name == "auto":
+        return "reference" if torch.cuda.is_available() else "cpu"
+    if name not in RUN_PRESETS:
+        raise ValueError(f"preset: unknown {name!r}; known: auto, {', '.join(RUN_PRESETS)}")
+    return name
+
+
+def run_preset(name: str) -> RunConfig:
+    """A fresh RunConfig of the named (or ``auto``-resolved) preset."""
+    return RUN_PRESETS[resolve_preset(name)]()
