@@ -71,18 +71,13 @@ def _observation_nodes() -> dict[str, Any]:
     }
 
 
-def default_agent_config() -> dict[str, Any]:
-    """The metta.api default: padded 3x3 convs, 512 encoder, 1-layer LSTM 512, value on the core."""
-    components = _observation_nodes()
-    components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 1)
-    components["cnn2"] = _conv("cnn1", 64, 3, 1, 1)
-    components["obs_flattener"] = {
-        "_target_": f"{_LIB}.flatten.Flatten",
-        "sources": [{"name": "cnn2"}],
-    }
-    components["encoded_obs"] = _linear("obs_flattener", 512)
-    components.update(_common_input_and_heads(512, 1, "encoded_obs"))
-    components["_value_"] = _linear("_core_", 1, None)
+def _flatten(source: str) -> dict[str, Any]:
+    """A Flatten node."""
+    return {"_target_": f"{_LIB}.flatten.Flatten", "sources": [{"name": source}]}
+
+
+def _agent(components: dict[str, Any]) -> dict[str, Any]:
+    """The agent config around a component graph (no weight clipping, no L2-init updates)."""
     return {
         "clip_range": 0,
         "analyze_weights_interval": 300,
@@ -90,6 +85,18 @@ def default_agent_config() -> dict[str, Any]:
         "observations": {"obs_key": "grid_obs"},
         "components": components,
     }
+
+
+def default_agent_config() -> dict[str, Any]:
+    """The metta.api default: padded 3x3 convs, 512 encoder, 1-layer LSTM 512, value on the core."""
+    components = _observation_nodes()
+    components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 1)
+    components["cnn2"] = _conv("cnn1", 64, 3, 1, 1)
+    components["obs_flattener"] = _flatten("cnn2")
+    components["encoded_obs"] = _linear("obs_flattener", 512)
+    components.update(_common_input_and_heads(512, 1, "encoded_obs"))
+    components["_value_"] = _linear("_core_", 1, None)
+    return _agent(components)
 
 
 def fast_agent_config() -> dict[str, Any]:
@@ -97,23 +104,14 @@ def fast_agent_config() -> dict[str, Any]:
     components = _observation_nodes()
     components["cnn1"] = _conv("obs_normalizer", 64, 5, 3, 0)
     components["cnn2"] = _conv("cnn1", 64, 3, 1, 0)
-    components["obs_flattener"] = {
-        "_target_": f"{_LIB}.flatten.Flatten",
-        "sources": [{"name": "cnn2"}],
-    }
+    components["obs_flattener"] = _flatten("cnn2")
     components["fc1"] = _linear("obs_flattener", 128)
     components["encoded_obs"] = _linear("fc1", 128)
     components.update(_common_input_and_heads(128, 2, "encoded_obs"))
     components["critic_1"] = _linear("_core_", 1024, "nn.Tanh")
     components["critic_1"]["effective_rank"] = True
     components["_value_"] = _linear("critic_1", 1, None)
-    return {
-        "clip_range": 0,
-        "analyze_weights_interval": 300,
-        "l2_init_weight_update_interval": 0,
-        "observations": {"obs_key": "grid_obs"},
-        "components": components,
-    }
+    return _agent(components)
 
 
 def small_agent_config() -> dict[str, Any]:
@@ -123,22 +121,13 @@ def small_agent_config() -> dict[str, Any]:
     components = _observation_nodes()
     components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 0)
     components["cnn2"] = _conv("cnn1", 32, 3, 1, 0)
-    components["obs_flattener"] = {
-        "_target_": f"{_LIB}.flatten.Flatten",
-        "sources": [{"name": "cnn2"}],
-    }
+    components["obs_flattener"] = _flatten("cnn2")
     components["encoded_obs"] = _linear("obs_flattener", 128)
     components.update(_common_input_and_heads(128, 1, "encoded_obs"))
     components["actor_1"] = _linear("_core_", 128)
     components["critic_1"] = _linear("_core_", 128, "nn.Tanh")
     components["_value_"] = _linear("critic_1", 1, None)
-    return {
-        "clip_range": 0,
-        "analyze_weights_interval": 300,
-        "l2_init_weight_update_interval": 0,
-        "observations": {"obs_key": "grid_obs"},
-        "components": components,
-    }
+    return _agent(components)
 
 
 AGENT_PRESETS = {
