@@ -11,11 +11,12 @@ build="$root/build/sanitize"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMETTA_SANITIZE=ON \
   -DMETTA_PYTHON_BINDINGS=ON -DMETTA_CUDA=OFF -Dpybind11_DIR="$(python -m pybind11 --cmakedir)" >/dev/null
 cmake --build "$build" -j"$(nproc)"
-# A package tree of the Python sources plus the sanitized modules, imported instead of the
-# editable install (whose import hook is removed below).
+# A package tree of the Python sources and package data (e.g. the navigation maps) plus the
+# sanitized modules, imported instead of the editable install (whose import hook is removed below).
 pkg="$build/pkg"
 rm -rf "$pkg" && mkdir -p "$pkg"
-(cd "$root" && find metta \( -name '*.py' -o -name '*.pyi' \) -exec cp --parents {} "$pkg" \;)
+(cd "$root" && find metta -type f ! -name '*.so' ! -name '*.pyc' ! -path '*/__pycache__/*' \
+  -exec cp --parents {} "$pkg" \;)
 cp "$build"/cpp/_mettagrid*.so "$pkg/metta/mettagrid/"
 cp "$build"/csrc/_advantage*.so "$pkg/metta/rl/" 2>/dev/null || true
 [ "$#" -gt 0 ] || set -- tests/mettagrid
