@@ -77,17 +77,15 @@ def _load_policy(uri: str, device: str) -> Any:
 
 
 def _train(args: argparse.Namespace) -> int:
-    preset = None
+    preset = args.preset
     if args.config is None:
-        preset = resolve_preset(args.preset)
+        preset = resolve_preset(preset or "auto")
         logging.getLogger("metta.cli").info(
             "metta train: preset %r (%s); --preset reference gives the reference's GPU-sized "
             "defaults, --preset cpu the CPU recipe",
             preset,
             "CUDA found" if torch.cuda.is_available() else "no CUDA device",
         )
-    elif args.preset != "auto":
-        raise ValueError("give --config or --preset, not both")
     result = train(run_config_from_args(args.config, args.overrides, preset))
     _print_line(
         {
@@ -182,9 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         if name == "train":
             command.add_argument(
                 "--preset",
-                default="auto",
-                help="starting RunConfig when no --config: cpu, reference, or auto (default: cpu "
-                "without CUDA, reference with it)",
+                help="starting RunConfig when no --config: cpu, reference, or auto (the default: "
+                "cpu without CUDA, reference with it)",
             )
         if name == "eval":
             command.add_argument("--stats", help="stats database file (default eval_stats.sqlite)")

@@ -28,9 +28,16 @@ from metta.mettagrid.curriculum import (
     navigation_bucketed_parts,
     navigation_map_config,
 )
-from metta.mettagrid.curriculum.navigation import navigation_varied_tasks
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
-from metta.mettagrid.maps import RandomRoomConfig
+from metta.mettagrid.maps import (
+    CylinderWorldConfig,
+    MapConfig,
+    MazeKruskalConfig,
+    MazePrimConfig,
+    MeanDistanceConfig,
+    RandomRoomConfig,
+    VariedTerrainConfig,
+)
 from metta.mettagrid.navigation_evals import NAVIGATION_EVAL_PATHS
 
 __all__ = [
@@ -182,6 +189,58 @@ def _navigation_rooms(
     return _bucketed(navigation_room_env(num_agents), buckets, overrides, seed)
 
 
+def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]:
+    """The varied navigation curriculum's children: (single-agent env template, buckets) by
+    family. Each family pairs map sizes with a step limit that lets a good explorer reach several
+    altars; sizes run from rooms the agent sees whole to maps four times wider than its view."""
+
+    def env(builder: MapConfig, max_steps: int) -> EnvConfig:
+        return EnvConfig(game=navigation_game(1, max_steps), map_builder=builder)
+
+    size = {"range": [8, 14]}
+    return {
+        "open_small": (
+            env(RandomRoomConfig(width=9, height=9, agents=1, objects={"altar": 2}), 60),
+            {"map_builder.width": size, "map_builder.height": size,
+             "map_builder.objects.altar": {"range": [1, 4]}},
+        ),
+        "open_large": (
+            env(RandomRoomConfig(width=20, height=20, agents=1, objects={"altar": 4}), 150),
+            {"map_builder.width": {"range": [15, 32]}, "map_builder.height": {"range": [15, 32]},
+             "map_builder.objects.altar": {"range": [2, 6]}},
+        ),
+        "out_of_sight": (
+            env(MeanDistanceConfig(width=25, height=25, objects={"altar": 3}), 150),
+            {"map_builder.mean_distance": {"range": [4.0, 10.0]}},
+        ),
+        "maze": (
+            env(MazePrimConfig(width=15, height=15, objects={"altar": 2}), 200),
+            {"map_builder.width": {"values": [9, 13, 17, 21]},
+             "map_builder.height": {"values": [9, 13, 17, 21]}},
+        ),
+        "maze_kruskal": (
+            env(MazeKruskalConfig(width=15, height=15, objects={"altar": 2}), 200),
+            {"map_builder.width": {"values": [11, 15, 19]},
+             "map_builder.height": {"values": [11, 15, 19]}},
+        ),
+        **{
+            f"terrain_{style}": (
+                env(VariedTerrainConfig(width=24, height=24, style=style, objects={"altar": 4}),
+                    200),
+                {"map_builder.width": {"range": [16, 40]},
+                 "map_builder.height": {"range": [16, 40]},
+                 "map_builder.objects.altar": {"range": [3, 8]}},
+            )
+            for style in ("sparse", "balanced", "dense", "maze")
+        },
+        "cylinders": (
+            env(CylinderWorldConfig(width=24, height=24, objects={"altar": 4}), 200),
+            {"map_builder.width": {"range": [16, 36]}, "map_builder.height": {"range": [16, 36]},
+             "map_builder.objects.altar": {"range": [3, 6]}},
+        ),
+    }  # fmt: skip
+
+
 def _navigation_varied(
     num_agents: int, seed: int, overrides: Mapping[str, Any] | None
 ) -> Curriculum:
@@ -194,10 +253,9 @@ def _navigation_varied(
             f"{num_agents}; step more games (num_envs) instead"
         )
     master = np.random.default_rng(seed)
-    families = navigation_varied_tasks(lambda max_steps: navigation_game(1, max_steps))
     children = {
         name: _bucketed(template, buckets, overrides, int(master.integers(2**31)))
-        for name, (template, buckets) in families.items()
+        for name, (template, buckets) in _navigation_varied_families().items()
     }
     return RandomCurriculum(children, seed=int(master.integers(2**31)))
 

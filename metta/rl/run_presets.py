@@ -1,8 +1,8 @@
 """Named starting points for a training run: ``cpu`` (learns navigation in minutes on a laptop)
 and ``reference`` (the reference's GPU-sized defaults, ``RunConfig()`` as it is).
 
-``metta train`` starts from ``auto``: ``cpu`` unless a CUDA device is present. ``run.py`` writes
-the ``cpu`` recipe out in full so that a reader sees every number.
+``metta train`` starts from ``auto``: ``cpu`` unless a CUDA device is present. ``run.py`` trains
+the ``cpu`` recipe; every number of it is here.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ tiled with an outer border of 6. Buckets: the 16 terrain datasets x altar count 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -90,67 +90,3 @@ def navigation_bucketed_parts(
         f"{map_path}.room.objects.altar": {"range": list(altar_range), "bins": altar_bins},
     }
     return template, buckets
-
-
-def navigation_varied_tasks(game: Callable[[int], Any]) -> dict[str, tuple[Any, dict[str, Any]]]:
-    """The varied-terrain curriculum's children: (env template, buckets) by task family.
-
-    ``game(max_steps)`` gives the single-agent navigation rules; each family pairs map sizes with
-    a step limit that lets a good explorer reach several altars. Sizes run from rooms the agent
-    sees whole to maps four times wider than its 11x11 view.
-    """
-    from metta.mettagrid.env_config import EnvConfig  # noqa: PLC0415 (env_config imports us)
-    from metta.mettagrid.maps import (  # noqa: PLC0415
-        CylinderWorldConfig,
-        MazeKruskalConfig,
-        MazePrimConfig,
-        MeanDistanceConfig,
-        RandomRoomConfig,
-        VariedTerrainConfig,
-    )
-
-    def env(builder: Any, max_steps: int) -> Any:
-        return EnvConfig(game=game(max_steps), map_builder=builder)
-
-    size = {"range": [8, 14]}
-    return {
-        "open_small": (
-            env(RandomRoomConfig(width=9, height=9, agents=1, objects={"altar": 2}), 60),
-            {"map_builder.width": size, "map_builder.height": size,
-             "map_builder.objects.altar": {"range": [1, 4]}},
-        ),
-        "open_large": (
-            env(RandomRoomConfig(width=20, height=20, agents=1, objects={"altar": 4}), 150),
-            {"map_builder.width": {"range": [15, 32]}, "map_builder.height": {"range": [15, 32]},
-             "map_builder.objects.altar": {"range": [2, 6]}},
-        ),
-        "out_of_sight": (
-            env(MeanDistanceConfig(width=25, height=25, objects={"altar": 3}), 150),
-            {"map_builder.mean_distance": {"range": [4.0, 10.0]}},
-        ),
-        "maze": (
-            env(MazePrimConfig(width=15, height=15, objects={"altar": 2}), 200),
-            {"map_builder.width": {"values": [9, 13, 17, 21]},
-             "map_builder.height": {"values": [9, 13, 17, 21]}},
-        ),
-        "maze_kruskal": (
-            env(MazeKruskalConfig(width=15, height=15, objects={"altar": 2}), 200),
-            {"map_builder.width": {"values": [11, 15, 19]},
-             "map_builder.height": {"values": [11, 15, 19]}},
-        ),
-        **{
-            f"terrain_{style}": (
-                env(VariedTerrainConfig(width=24, height=24, style=style, objects={"altar": 4}),
-                    200),
-                {"map_builder.width": {"range": [16, 40]},
-                 "map_builder.height": {"range": [16, 40]},
-                 "map_builder.objects.altar": {"range": [3, 8]}},
-            )
-            for style in ("sparse", "balanced", "dense", "maze")
-        },
-        "cylinders": (
-            env(CylinderWorldConfig(width=24, height=24, objects={"altar": 4}), 200),
-            {"map_builder.width": {"range": [16, 36]}, "map_builder.height": {"range": [16, 36]},
-             "map_builder.objects.altar": {"range": [3, 6]}},
-        ),
-    }  # fmt: skip
