@@ -132,6 +132,13 @@ class MettaGridVecEnv:
             self.configs[game] = config
         return compiled, encode_map(grid, compiled, config.num_agents)
 
+    def game_view(self, game: int) -> GameView:
+        """A read-only view of game ``game`` (its grid objects, step, config); ``driver_env`` is
+        game 0's."""
+        if not 0 <= game < self._num_envs:
+            raise IndexError(f"game must be in [0, {self._num_envs}), got {game}")
+        return GameView(self._batch, game, self._batch.config(game))
+
     # Sizes and spaces.
     @property
     def num_envs(self) -> int:

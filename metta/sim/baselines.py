@@ -384,17 +384,9 @@ def make_baseline_env(
     one) picks tasks from the scores it hears, so only the first two episodes of each game (drawn
     before any score) are sure to match a Simulation's; single-env paths always match.
     """
-    if isinstance(source, EnvConfig):
-        return Environment(
-            env_config=source,
-            num_agents=1,
-            num_envs=num_envs,
-            seed=seed,
-            is_training=False,
-            env_overrides=dict(overrides or {}),
-        )
+    where = {"env_config": source} if isinstance(source, EnvConfig) else {"curriculum_path": source}
     return Environment(
-        curriculum_path=source,
+        **where,
         num_agents=1,
         num_envs=num_envs,
         seed=seed,
@@ -403,16 +395,11 @@ def make_baseline_env(
     )
 
 
-def _game_view(env: CurriculumVecEnv, game: int) -> GameView:
-    """The read-only view of game ``game`` (the env exposes only game 0 as driver_env)."""
-    return GameView(env._batch, game, env._batch.config(game))
-
-
 def _play(env: CurriculumVecEnv, player: _Player, episodes: int) -> list[BaselineEpisode]:
     """Steps every game as Simulation does until ``episodes`` episodes ended; their records in
     the order they ended."""
     env.reset()
-    views = [_game_view(env, game) for game in range(env.num_envs)]
+    views = [env.game_view(game) for game in range(env.num_envs)]
     for game, view in enumerate(views):
         if view.max_steps <= 0:
             raise ValueError("baselines need episodes that end: set game.max_steps > 0")

@@ -22,7 +22,12 @@ import torch
 from metta.agent import MettaAgent, PolicyState, attach_to_environment
 from metta.mettagrid.environment import CurriculumVecEnv, Environment
 from metta.mettagrid.replays import EpisodeReplay
-from metta.sim.baselines import Baselines, navigation_baselines, normalized_score
+from metta.sim.baselines import (
+    Baselines,
+    navigation_baselines,
+    normalized_score,
+    simulation_num_envs,
+)
 from metta.sim.simulation_config import SimulationSuiteConfig, SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
 
@@ -96,7 +101,7 @@ class Simulation:
         self._policy = policy
 
     def _make_env(self) -> CurriculumVecEnv:
-        num_envs = self.config.num_envs or min(self.config.num_episodes, 8)
+        num_envs = self.config.num_envs or simulation_num_envs(self.config.num_episodes)
         return Environment(
             curriculum_path=self.config.env,
             num_agents=self.config.num_agents,

@@ -245,7 +245,7 @@ def test_a_dropped_environment_stops_its_map_builder_thread():
 
 def test_reset_with_a_seed_repeats_the_maps_whatever_came_before():
     def hashes(env):
-        return [env._batch.initial_grid_hash(game) for game in range(env.num_envs)]
+        return [env.game_view(game).initial_grid_hash for game in range(env.num_envs)]
 
     def first_maps(env, seed):
         env.reset(seed=seed)
@@ -268,7 +268,7 @@ def test_reset_with_a_seed_repeats_the_maps_whatever_came_before():
 
 def test_seeded_resets_of_a_random_curriculum_repeat():
     def hashes(env):
-        return [env._batch.initial_grid_hash(game) for game in range(env.num_envs)]
+        return [env.game_view(game).initial_grid_hash for game in range(env.num_envs)]
 
     def make(seed):
         path = "/env/mettagrid/curriculum/navigation/rooms"

@@ -250,3 +250,14 @@ def digest() -> str:
 
 def test_golden_trajectory():
     assert digest() == GOLDEN
+
+
+def test_game_view_shows_each_games_own_map():
+    grids = [parse_ascii_map("#####\n#@..#\n#####"), parse_ascii_map("#####\n#..@#\n#####")]
+    env = MettaGridVecEnv(
+        map_provider=lambda game: (GameConfig(max_steps=50), grids[game]), num_envs=2, num_threads=1
+    )
+    assert env.game_view(0).render() == env.driver_env.render() == "#####\n#0..#\n#####"
+    assert env.game_view(1).render() == "#####\n#..0#\n#####"
+    with pytest.raises(IndexError, match=r"game must be in \[0, 2\), got 2"):
+        env.game_view(2)
