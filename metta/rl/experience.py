@@ -232,7 +232,7 @@ class Experience:
             agents_per_batch=getattr(env, "agents_per_batch", None),
             prio_alpha=trainer_config.prioritized_experience_replay.prio_alpha,
             prio_beta=trainer_config.prioritized_experience_replay.prio_beta0,
-            **kwargs,
+            **{"reset_lstm_on_done": trainer_config.reset_lstm_on_done, **kwargs},
         )
 
     # ------------------------------------------------------------------------------ rollout side

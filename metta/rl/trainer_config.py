@@ -253,6 +253,10 @@ class TrainerConfig(_Config):
     """Passes over the buffer per rollout."""
     cpu_offload: bool = False
     """Keep stored observations in (pinned) host memory instead of on the device."""
+    reset_lstm_on_done: bool = False
+    """Zero an agent's LSTM state when its episode ends, in the rollout and inside training
+    segments (evaluation always starts episodes from zeros); off carries the state across
+    episodes, as the reference did."""
     grad_mean_variance_interval: int = Field(default=0, ge=0)
     """Report gradient mean/variance/norm every this many epochs; 0 = off."""
 

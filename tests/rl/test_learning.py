@@ -53,3 +53,13 @@ def test_mean_reward_rises(optimizer_type, learning_rate):
     assert sum(mean_rewards[:2]) / 2 < 0.65  # about chance (0.5) at the start
     assert sum(mean_rewards[-3:]) / 3 > 0.85
     assert losses.explained_variance == losses.explained_variance  # a number, not NaN
+
+
+@pytest.mark.parametrize("reset", [False, True])
+def test_the_trainer_config_decides_whether_the_lstm_resets_at_episode_ends(reset):
+    cfg = TrainerConfig(batch_size=256, minibatch_size=64, bptt_horizon=8, reset_lstm_on_done=reset)
+    env = TinyBanditEnv(num_agents=16, num_tokens=2, action_types=2, max_arg=0, seed=0)
+    experience = Experience.from_trainer_config(cfg, env, "cpu", 16, 1)
+    assert experience.reset_lstm_on_done is reset
+    override = Experience.from_trainer_config(cfg, env, "cpu", 16, 1, reset_lstm_on_done=False)
+    assert override.reset_lstm_on_done is False
