@@ -7,6 +7,7 @@ Here the sums stay on the device as detached tensors; ``stats()`` syncs once.
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
@@ -81,10 +82,53 @@ class Losses:
         return result
 
     def __getattr__(self, name: str) -> float:
-        """Reference attribute names ``<term>_sum`` read the running sums."""
-        if name.endswith("_sum") and name[: -len("_sum")] in LOSS_TERMS:
-            return self.sum(name[: -len("_sum")])
-        raise AttributeError(name)
+        """Reference attribute names ``<term>_sum`` read the running sums (a float: this syncs
+        when the sum lives on a device, so hot loops should use ``add()``)."""
+        term = _sum_term(name)
+        if term in LOSS_TERMS:
+            return self.sum(term)
+        if term is not None:
+            raise _unknown_term(name, term)
+        raise AttributeError(f"'Losses' object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Reference users assign and ``+=`` to ``<term>_sum``; those writes go to the running sums
+        (so ``stats()`` and ``zero()`` see them). Other ``*_sum`` names raise, so that a typo is
+        not silently left out of ``stats()``; every other attribute is set as usual."""
+        term = _sum_term(name)
+        if term is None:
+            object.__setattr__(self, name, value)
+        elif term in LOSS_TERMS:
+            self._sums[term] = _as_sum(name, value)
+        else:
+            raise _unknown_term(name, term)
+
+
+def _sum_term(name: str) -> str | None:
+    """The term of a ``<term>_sum`` attribute name; None for any other name."""
+    return name[: -len("_sum")] if name.endswith("_sum") and len(name) > len("_sum") else None
+
+
+def _unknown_term(name: str, term: str) -> AttributeError:
+    """The error for ``<term>_sum`` when ``term`` is not in ``LOSS_TERMS``."""
+    known = list(LOSS_TERMS)
+    return AttributeError(f"'Losses' has no attribute {name!r}: no loss term {term!r} in {known}")
+
+
+def _as_sum(name: str, value: object) -> torch.Tensor | float:
+    """A value written to ``<term>_sum``: a one-element tensor (kept detached on its device, no
+    sync) or a real number."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise ValueError(
+                f"Losses.{name}: expected a scalar, got a tensor of shape {tuple(value.shape)}"
+            )
+        return value.detach().reshape(())
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise TypeError(
+        f"Losses.{name}: expected a float or a scalar tensor, got {type(value).__name__}"
+    )
 
 
 def explained_variance(values: torch.Tensor, returns: torch.Tensor) -> float:

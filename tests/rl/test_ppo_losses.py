@@ -225,6 +225,61 @@ def test_losses_tracker_and_early_stop():
     assert losses.stats()["approx_kl"] == 0.0
 
 
+def test_losses_sum_attributes_take_reference_style_writes():
+    # The reference's loop: `losses.<term>_sum += x` per minibatch, then count the minibatch.
+    losses = Losses()
+    for value in (1.0, 3.0):
+        losses.policy_loss_sum += value
+        losses.minibatches_processed += 1
+    assert losses.policy_loss_sum == 4.0
+    assert losses.stats()["policy_loss"] == pytest.approx(2.0)
+    assert losses.mean("policy_loss") == pytest.approx(2.0)
+    # Assignment replaces the sum; zero() clears it again.
+    losses.value_loss_sum = 5.0
+    assert losses.stats()["value_loss"] == pytest.approx(2.5)
+    losses.zero()
+    assert losses.value_loss_sum == 0.0
+    assert losses.policy_loss_sum == 0.0
+    assert losses.stats()["value_loss"] == 0.0
+    # Normal attributes are untouched by the hook.
+    losses.explained_variance = 0.5
+    assert losses.stats()["explained_variance"] == 0.5
+
+
+def test_losses_sum_attributes_keep_tensors_detached():
+    losses = Losses()
+    weight = torch.tensor(2.0, requires_grad=True)
+    losses.entropy_sum += weight * 0.25  # float + tensor: a tensor, stored detached
+    losses.entropy_sum += torch.tensor([0.5])  # one-element tensors are accepted
+    losses.add(entropy=torch.tensor(0.25))
+    assert isinstance(losses._sums["entropy"], torch.Tensor)
+    assert not losses._sums["entropy"].requires_grad
+    assert losses.entropy_sum == pytest.approx(1.25)
+    losses.minibatches_processed = 5
+    assert losses.stats()["entropy"] == pytest.approx(0.25)
+    losses.approx_kl_sum = torch.tensor(0.75)
+    assert losses.stats()["approx_kl"] == pytest.approx(0.15)
+    with pytest.raises(ValueError, match="expected a scalar"):
+        losses.approx_kl_sum = torch.ones(2)
+    with pytest.raises(TypeError, match="expected a float or a scalar tensor"):
+        losses.approx_kl_sum = "0.5"
+
+
+def test_losses_unknown_sum_names_raise():
+    losses = Losses()
+    with pytest.raises(AttributeError, match="no loss term 'policy_los'"):
+        _ = losses.policy_los_sum
+    with pytest.raises(AttributeError, match="no loss term 'policy_los'"):
+        losses.policy_los_sum += 1.0
+    with pytest.raises(AttributeError, match="no loss term 'bogus'"):
+        losses.bogus_sum = 0.0
+    with pytest.raises(AttributeError, match="no attribute 'bogus'"):
+        _ = losses.bogus
+    assert not hasattr(losses, "bogus_sum")
+    assert hasattr(losses, "policy_loss_sum")
+    assert "bogus" not in losses.stats()
+
+
 def test_explained_variance_and_gradient_stats():
     returns = torch.tensor([1.0, 2.0, 3.0, 4.0])
     assert explained_variance(returns, returns) == 1.0
