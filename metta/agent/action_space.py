@@ -2,6 +2,10 @@
 
 ``offset[k] = sum_{i<k}(max_i + 1)``; logit ``offset[type] + arg`` is the pair ``(type, arg)``,
 and the full name of that logit is ``"{name}_{arg}"`` (the key of its action embedding).
+
+With a ``heading`` (quarter turns clockwise from up, as ``EgocentricView`` reads it), the args of
+``rotate`` are turns relative to it: logit ``rotate_j`` faces ``heading + j`` clockwise quarter
+turns (0 keep, 1 right, 2 about, 3 left), and it is mapped to the engine's absolute orientation.
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from collections.abc import Sequence
 import torch
 
 __all__ = ["ActionSpace"]
+
+ORIENTATION_FROM_CLOCKWISE = (0, 3, 1, 2)
+"""Quarter turns clockwise from up -> engine orientation (0 up, 1 down, 2 left, 3 right)."""
+CLOCKWISE_FROM_ORIENTATION = (0, 2, 3, 1)
+"""Engine orientation -> quarter turns clockwise from up."""
 
 
 class ActionSpace:
@@ -44,6 +53,11 @@ class ActionSpace:
             offsets.append(offsets[-1] + value + 1)
         self.offsets = torch.tensor(offsets, dtype=torch.long, device=device)
         self.max_args_tensor = torch.tensor(maxima, dtype=torch.long, device=device)
+        self.rotate_type = names.index("rotate") if "rotate" in names else -1
+        if self.rotate_type >= 0 and maxima[self.rotate_type] != 3:
+            self.rotate_type = -1  # relative turns need the four orientations as args
+        self.to_orientation = torch.tensor(ORIENTATION_FROM_CLOCKWISE, device=device)
+        self.to_clockwise = torch.tensor(CLOCKWISE_FROM_ORIENTATION, device=device)
 
     def to(self, device: torch.device) -> ActionSpace:
         """Moves the tables (a no-op when already there)."""
@@ -51,10 +65,16 @@ class ActionSpace:
             self.index_to_action = self.index_to_action.to(device)
             self.offsets = self.offsets.to(device)
             self.max_args_tensor = self.max_args_tensor.to(device)
+            self.to_orientation = self.to_orientation.to(device)
+            self.to_clockwise = self.to_clockwise.to(device)
         return self
 
-    def to_logit_index(self, actions: torch.Tensor) -> torch.Tensor:
-        """``[..., 2]`` (type, arg) -> flat logit index ``[...]``; out-of-range pairs raise."""
+    def to_logit_index(
+        self, actions: torch.Tensor, heading: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """``[..., 2]`` (type, arg) -> flat logit index ``[...]``; out-of-range pairs raise.
+
+        ``heading`` (same leading shape) reads ``rotate`` args as relative turns."""
         action_type = actions[..., 0].long()
         action_arg = actions[..., 1].long()
         num_types = len(self.action_names)
@@ -66,8 +86,20 @@ class ActionSpace:
                 f"action: (type, arg) pairs outside the action space (types 0..{num_types - 1}, "
                 f"max args {self.max_action_args})"
             )
+        if heading is not None and self.rotate_type >= 0:
+            turn = (self.to_clockwise[action_arg.clamp(0, 3)] - heading) % 4
+            action_arg = torch.where(action_type == self.rotate_type, turn, action_arg)
         return self.offsets[safe_type] + action_arg
 
-    def to_action(self, logit_index: torch.Tensor) -> torch.Tensor:
-        """Flat logit index ``[N]`` -> int32 ``[N, 2]`` (type, arg)."""
-        return self.index_to_action[logit_index]
+    def to_action(
+        self, logit_index: torch.Tensor, heading: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Flat logit index ``[N]`` -> int32 ``[N, 2]`` (type, arg); ``heading`` ``[N]`` turns
+        relative ``rotate`` args into the engine's absolute orientations."""
+        actions = self.index_to_action[logit_index]
+        if heading is None or self.rotate_type < 0:
+            return actions
+        arg = actions[:, 1].long()
+        absolute = self.to_orientation[(heading + arg) % 4].to(actions.dtype)
+        is_rotate = actions[:, 0] == self.rotate_type
+        return torch.stack([actions[:, 0], torch.where(is_rotate, absolute, actions[:, 1])], 1)

@@ -195,6 +195,8 @@ class MettaAgent(nn.Module):
             for component in self.components.values():
                 if hasattr(component, "update_feature_remapping"):
                     component.update_feature_remapping(table)
+                if hasattr(component, "set_feature_ids"):
+                    component.set_feature_ids(self.original_feature_mapping)
         self.activate_actions(action_names, max_action_args, self.device)
 
     def activate_actions(
@@ -258,18 +260,19 @@ class MettaAgent(nn.Module):
             outputs[name] = component([outputs[s] for s in component.source_names], context)
         logits = outputs["_action_"]
         value = outputs["_value_"]
+        heading = context.extras.get("heading")  # set by an EgocentricView
         log_probs = F.log_softmax(logits, dim=-1)
         self.action_space.to(log_probs.device)
         if action is None:
             logit_index = torch.multinomial(log_probs.exp(), 1).squeeze(-1)
-            chosen = self.action_space.to_action(logit_index)
+            chosen = self.action_space.to_action(logit_index, heading)
         else:
             if action.numel() != batch * time * 2:
                 raise ValueError(
                     f"action: expected [B, T, 2] = [{batch}, {time}, 2], got {list(action.shape)}"
                 )
             chosen = action.reshape(batch * time, 2).to(torch.int32)
-            logit_index = self.action_space.to_logit_index(chosen)
+            logit_index = self.action_space.to_logit_index(chosen, heading)
         logprob = log_probs.gather(-1, logit_index.unsqueeze(-1)).squeeze(-1)
         entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
         return chosen, logprob, entropy, value, log_probs

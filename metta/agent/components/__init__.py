@@ -11,6 +11,7 @@ from metta.agent.components.action_embedding import ActionEmbedding
 from metta.agent.components.actor_head import MettaActorSingleHead
 from metta.agent.components.base import BuildContext, Component, ForwardContext
 from metta.agent.components.conv2d import Conv2d
+from metta.agent.components.egocentric_view import EgocentricView
 from metta.agent.components.flatten import Flatten
 from metta.agent.components.linear import Linear
 from metta.agent.components.lstm import LSTM
@@ -25,6 +26,7 @@ __all__ = [
     "BuildContext",
     "Component",
     "Conv2d",
+    "EgocentricView",
     "Flatten",
     "ForwardContext",
     "Linear",
@@ -39,6 +41,7 @@ COMPONENT_REGISTRY: dict[str, type[Component]] = {
     "ObsTokenToBoxShaper": ObsTokenToBoxShaper,
     "ObservationNormalizer": ObservationNormalizer,
     "Conv2d": Conv2d,
+    "EgocentricView": EgocentricView,
     "Linear": Linear,
     "Flatten": Flatten,
     "LSTM": LSTM,

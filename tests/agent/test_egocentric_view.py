@@ -1,0 +1,114 @@
+"""EgocentricView turns the box to the agent's heading, and rotate args become relative turns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from agent_fixtures import FakeEnv, small_agent_config
+
+from metta.agent import make_policy
+from metta.agent.action_space import CLOCKWISE_FROM_ORIENTATION, ActionSpace
+from metta.agent.components import ForwardContext
+from metta.agent.components.egocentric_view import EgocentricView
+from metta.agent.policy_state import PolicyState
+
+vec_env = pytest.importorskip("metta.mettagrid.vec_env")
+builtin_envs = pytest.importorskip("metta.mettagrid.builtin_envs")
+ascii_maps = pytest.importorskip("metta.mettagrid.maps.ascii")
+
+UP, DOWN, LEFT, RIGHT = 0, 1, 2, 3
+ROOM = "#######\n#.....#\n#..@_.#\n#.....#\n#######"  # the altar is east of the agent
+
+
+def egocentric_config() -> dict:
+    config = small_agent_config()
+    config["components"]["egocentric"] = {"_target_": "EgocentricView", "sources": ["_obs_"]}
+    config["components"]["obs_normalizer"]["sources"] = [{"name": "egocentric"}]
+    return config
+
+
+@pytest.fixture
+def room():
+    grid = ascii_maps.parse_ascii_map(ROOM)
+    env = vec_env.MettaGridVecEnv(builtin_envs.navigation_game(1, 50), grid, num_envs=1)
+    yield env
+    env.close()
+
+
+def _altar_offset(box: torch.Tensor, type_channel: int) -> tuple[int, int]:
+    """(row, col) of the altar (type id 8) relative to the centre of a [F, S, S] box."""
+    rows, cols = torch.nonzero(box[type_channel] == 8, as_tuple=True)
+    assert len(rows) == 1
+    centre = box.shape[-1] // 2
+    return int(rows[0]) - centre, int(cols[0]) - centre
+
+
+@pytest.mark.parametrize(
+    ("orientation", "expected"),
+    [(UP, (0, 1)), (RIGHT, (-1, 0)), (DOWN, (0, -1)), (LEFT, (1, 0))],
+)
+def test_the_view_turns_so_the_heading_points_up(room, orientation, expected) -> None:
+    policy = make_policy(room, egocentric_config(), seed=0)
+    obs, *_ = room.step(np.array([[2, orientation]], dtype=np.int32))  # rotate
+    captured = {}
+    policy.components["egocentric"].register_forward_hook(
+        lambda module, args, output: captured.update(box=output[0])
+    )
+    with torch.no_grad():
+        policy(torch.from_numpy(obs))
+    type_channel = policy.original_feature_mapping["type_id"]
+    # Facing the altar (east) puts it straight ahead (up); facing west puts it behind (down).
+    assert _altar_offset(captured["box"], type_channel) == expected
+
+
+def test_relative_turns_map_to_absolute_orientations_and_back() -> None:
+    space = ActionSpace(["noop", "move", "rotate"], [0, 1, 3], torch.device("cpu"))
+    rotate = space.offsets[2]
+    for heading in range(4):
+        for turn in range(4):
+            index = torch.tensor([rotate + turn])
+            action = space.to_action(index, torch.tensor([heading]))
+            assert action[0, 0] == 2
+            assert CLOCKWISE_FROM_ORIENTATION[int(action[0, 1])] == (heading + turn) % 4
+            assert space.to_logit_index(action, torch.tensor([heading])).tolist() == [rotate + turn]
+    # Other actions keep their args.
+    move_back = space.to_action(torch.tensor([2]), torch.tensor([3]))
+    assert move_back.tolist() == [[1, 1]]
+
+
+def test_turning_right_then_taking_collects_the_heart(room) -> None:
+    space = ActionSpace(room.action_names, room.max_action_args, torch.device("cpu"))
+    heading_up = torch.tensor([CLOCKWISE_FROM_ORIENTATION[UP]])
+    room.step(np.array([[2, UP]], dtype=np.int32))
+    turn_right = space.to_action(torch.tensor([int(space.offsets[2]) + 1]), heading_up)
+    assert turn_right.tolist() == [[2, RIGHT]]
+    room.step(turn_right.numpy())
+    _, rewards, *_ = room.step(np.array([[3, 0]], dtype=np.int32))  # get_output
+    assert rewards.tolist() == [1.0]
+
+
+def test_policy_evaluates_the_actions_it_sampled(room) -> None:
+    policy = make_policy(room, egocentric_config(), seed=0)
+    obs, _ = room.reset(seed=1)
+    tokens = torch.from_numpy(obs)
+    for orientation in range(4):
+        obs, *_ = room.step(np.array([[2, orientation]], dtype=np.int32))
+        tokens = torch.from_numpy(obs)
+        with torch.no_grad():
+            actions, logprob, *_ = policy(tokens)
+            _, again, *_ = policy(tokens, action=actions)
+        torch.testing.assert_close(logprob, again)
+
+
+def test_needs_a_square_odd_window_and_the_orientation_feature() -> None:
+    with pytest.raises(ValueError, match="square with an odd side"):
+        make_policy(FakeEnv(obs_width=11, obs_height=9), egocentric_config())
+    view = make_policy(FakeEnv(), egocentric_config()).components["egocentric"]
+    with pytest.raises(ValueError, match="no 'agent:orientation' feature"):
+        view.set_feature_ids({"type_id": 0})
+    fresh = EgocentricView("egocentric", view.spec)
+    fresh.setup([(22, 11, 11)], None)  # type: ignore[arg-type]
+    context = ForwardContext(1, 1, PolicyState(), torch.zeros(1, 1, 3))
+    with pytest.raises(RuntimeError, match="orientation feature is unknown"):
+        fresh([torch.zeros(1, 22, 11, 11)], context)
