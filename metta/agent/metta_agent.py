@@ -62,6 +62,15 @@ def _dependency_order(components: Mapping[str, Component]) -> list[str]:
     return order
 
 
+def _logprob_and_entropy(
+    log_probs: torch.Tensor, logit_index: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``log_probs[i, logit_index[i]]`` and the entropy ``-sum p log p`` of each row."""
+    logprob = log_probs.gather(-1, logit_index.unsqueeze(-1)).squeeze(-1)
+    entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
+    return logprob, entropy
+
+
 class MettaAgent(nn.Module):
     """Component-graph policy; see the module docstring and ``forward`` for the contract."""
 
@@ -175,6 +184,8 @@ class MettaAgent(nn.Module):
         ``features`` is ``{name: {"id", "type", "normalization"}}`` (None keeps the current
         mapping). The first call records the ids as the originals; later calls remap by name,
         unknown names being dropped (eval) or learned (training; default: ``self.training``).
+        Normalizations stay those given at construction (1 where none was given); a learned
+        feature takes the env's normalization only if its id had none.
         """
         if device is not None:
             self.to(torch.device(device))
@@ -189,9 +200,12 @@ class MettaAgent(nn.Module):
             normalizers = [c for c in self.components.values() if hasattr(c, "set_normalization")]
             for name, (feature_id, norm) in remap.added.items():
                 logger.info("MettaAgent: learned new feature %r as id %d", name, feature_id)
+                # A normalization given at construction belongs to the policy's id and wins over
+                # the environment's; the env's only fills ids the policy has none for.
+                if norm is None or feature_id in self.feature_normalizations:
+                    continue
                 for normalizer in normalizers:
-                    if norm is not None:
-                        normalizer.set_normalization(feature_id, norm)
+                    normalizer.set_normalization(feature_id, norm)
             for component in self.components.values():
                 if hasattr(component, "update_feature_remapping"):
                     component.update_feature_remapping(table)
@@ -221,7 +235,8 @@ class MettaAgent(nn.Module):
         """Rollout ``x[N, M, 3]`` or training ``x[B, T, M, 3]`` (+ ``action[B, T, 2]``).
 
         Returns ``(action [BT, 2] int32, logprob [BT], entropy [BT], value [BT, 1],
-        log_probs [BT, A])``; actions are sampled when ``action`` is None, else evaluated.
+        log_probs [BT, A])``; actions are sampled when ``action`` is None, else evaluated
+        (``sample_actions`` / ``evaluate_actions`` on the ``_action_`` logits).
         ``state`` (``lstm_h``/``lstm_c`` of ``[L, B, H]`` or None for zeros) is updated in place
         with the detached final state. ``dones`` (``[B, T]`` or ``[N]``, True where the
         observation starts a new episode) zeroes the LSTM state of those rows before the step.
@@ -261,21 +276,71 @@ class MettaAgent(nn.Module):
         logits = outputs["_action_"]
         value = outputs["_value_"]
         heading = context.extras.get("heading")  # set by an EgocentricView
-        log_probs = F.log_softmax(logits, dim=-1)
-        self.action_space.to(log_probs.device)
         if action is None:
-            logit_index = torch.multinomial(log_probs.exp(), 1).squeeze(-1)
-            chosen = self.action_space.to_action(logit_index, heading)
+            chosen, logprob, entropy, log_probs = self.sample_actions(logits, heading)
         else:
             if action.numel() != batch * time * 2:
                 raise ValueError(
                     f"action: expected [B, T, 2] = [{batch}, {time}, 2], got {list(action.shape)}"
                 )
             chosen = action.reshape(batch * time, 2).to(torch.int32)
-            logit_index = self.action_space.to_logit_index(chosen, heading)
-        logprob = log_probs.gather(-1, logit_index.unsqueeze(-1)).squeeze(-1)
-        entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
+            logprob, entropy, log_probs = self.evaluate_actions(logits, chosen, heading)
         return chosen, logprob, entropy, value, log_probs
+
+    def _action_log_probs(self, logits: torch.Tensor, heading: torch.Tensor | None) -> torch.Tensor:
+        """Checks ``logits [N, A]`` (and ``heading [N]``) against the actions; log-softmax."""
+        if self.action_space is None:
+            raise RuntimeError(
+                "MettaAgent has no actions: call initialize_to_environment(features, "
+                "action_names, max_action_args, device) before sampling or evaluating actions"
+            )
+        num_logits = self.action_space.num_logits
+        if logits.dim() != 2 or logits.shape[1] != num_logits:
+            raise ValueError(
+                f"logits: expected [N, {num_logits}] (one logit per action of the environment), "
+                f"got {list(logits.shape)}"
+            )
+        if heading is not None and heading.shape != logits.shape[:1]:
+            raise ValueError(
+                f"heading: expected [{logits.shape[0]}] (one per row of logits), "
+                f"got {list(heading.shape)}"
+            )
+        self.action_space.to(logits.device)
+        return F.log_softmax(logits, dim=-1)
+
+    def sample_actions(
+        self, logits: torch.Tensor, heading: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Draws one action per row of ``logits [N, A]`` (the ``_action_`` output).
+
+        Returns ``(action [N, 2] int32 (type, arg), logprob [N], entropy [N], log_probs [N, A])``.
+        ``heading [N]`` (quarter turns clockwise, from an ``EgocentricView``) reads the ``rotate``
+        logits as turns relative to it and returns the engine's absolute orientations.
+        """
+        log_probs = self._action_log_probs(logits, heading)
+        logit_index = torch.multinomial(log_probs.exp(), 1).squeeze(-1)
+        action = self.action_space.to_action(logit_index, heading)
+        logprob, entropy = _logprob_and_entropy(log_probs, logit_index)
+        return action, logprob, entropy, log_probs
+
+    def evaluate_actions(
+        self, logits: torch.Tensor, action: torch.Tensor, heading: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Scores given actions ``[N, 2]`` (type, arg) under ``logits [N, A]``.
+
+        Returns ``(logprob [N], entropy [N], log_probs [N, A])``; pairs outside the action space
+        raise. ``heading [N]`` reads ``rotate`` args as absolute orientations, as
+        ``sample_actions`` returns them.
+        """
+        log_probs = self._action_log_probs(logits, heading)
+        if action.shape != (logits.shape[0], 2):
+            raise ValueError(
+                f"action: expected [{logits.shape[0]}, 2] (type, arg) pairs, one per row of "
+                f"logits, got {list(action.shape)}"
+            )
+        logit_index = self.action_space.to_logit_index(action.to(log_probs.device), heading)
+        logprob, entropy = _logprob_and_entropy(log_probs, logit_index)
+        return logprob, entropy, log_probs
 
     # ----------------------------------------------------------------------------- regularisation
 
@@ -324,7 +389,11 @@ class MettaAgent(nn.Module):
         return results
 
     def clip_weights(self) -> None:
-        """Clamps weights to +-clip_range * largest_init * clip_scale when clip_range > 0."""
+        """Clamps weights to +-clip_range * largest_init * clip_scale when clip_range > 0.
+
+        Only the components that can clip (weight layers) are clipped; the others are skipped.
+        """
         if self.clip_range > 0:
             for component in self.components.values():
-                component.clip_weights()
+                if component.can_clip_weights:
+                    component.clip_weights()

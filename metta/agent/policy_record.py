@@ -27,8 +27,42 @@ def path_from_uri(uri: str) -> Path | None:
     return Path(uri)
 
 
+#: attribute names of the reference's older records -> ours (the first present wins)
+_LEGACY_ATTRIBUTES = {
+    "metadata": "_metadata",
+    "checkpoint": "_metadata",
+    "_policy": "_cached_policy",
+}
+#: the attributes an upgrade fills in
+_UPGRADED_ATTRIBUTES = frozenset({"_metadata", "_cached_policy", "_policy_store", "run_name"})
+
+
+def _upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A pickled record's ``__dict__`` with the reference's names mapped to ours.
+
+    Older reference records kept the metadata under ``checkpoint`` (later a plain ``metadata``
+    attribute) and the module under ``_policy``; the metadata becomes a ``PolicyMetadata``.
+    """
+    upgraded = dict(state)
+    for legacy, name in _LEGACY_ATTRIBUTES.items():
+        if legacy in upgraded:
+            value = upgraded.pop(legacy)
+            upgraded.setdefault(name, value)
+    metadata = upgraded.get("_metadata")
+    if not isinstance(metadata, PolicyMetadata):
+        upgraded["_metadata"] = PolicyMetadata.from_dict(metadata)
+    upgraded.setdefault("_policy_store", None)
+    upgraded.setdefault("run_name", None)
+    upgraded.setdefault("_cached_policy", None)
+    return upgraded
+
+
 class PolicyRecord:
-    """``policy`` loads from ``uri`` through the store on first access unless set directly."""
+    """``policy`` loads from ``uri`` through the store on first access unless set directly.
+
+    Unpickling accepts the reference's older attribute names (``checkpoint`` for the metadata,
+    ``_policy`` for the module).
+    """
 
     def __init__(
         self,
@@ -42,6 +76,21 @@ class PolicyRecord:
         self.uri = uri
         self._metadata = PolicyMetadata.from_dict(metadata)
         self._cached_policy: nn.Module | None = None
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        """Restores a pickled record, mapping the reference's legacy attribute names."""
+        self.__dict__.update(_upgrade_state(state))
+
+    def __getattr__(self, name: str) -> Any:
+        """Reached only for a missing attribute: a record that holds the reference's legacy
+        names without having been unpickled (e.g. set up by hand) is upgraded on first use."""
+        state = self.__dict__
+        if name in _UPGRADED_ATTRIBUTES and any(legacy in state for legacy in _LEGACY_ATTRIBUTES):
+            upgraded = _upgrade_state(state)
+            state.clear()
+            state.update(upgraded)
+            return upgraded[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def metadata(self) -> PolicyMetadata:

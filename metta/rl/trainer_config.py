@@ -3,22 +3,32 @@
 Defaults are the reference's ``configs/trainer/trainer.yaml`` (spec/rl.md §4). Differences, each on
 purpose: ``TrainerConfig()`` is valid alone (directories default to ``None`` = "inside the run
 directory", filled by :meth:`TrainerConfig.resolve_directories`); fields the reference accepted but
-never read are gone (``zero_copy``, ``require_contiguous_env_ids``, ``verbose``, ``anneal_lr``,
-``compile*``, ``num_workers``, ``forward_pass_minibatch_target_size``, ``async_factor``,
-``scale_batches_by_world_size``, ``env``, ``curriculum``, ``env_overrides``, ``_target_``,
-``initial_policy.range/filters``, ``wandb_checkpoint_interval``; ``initial_policy.type`` takes
-the PolicyStore selectors, so "specific" became "rand": a file URI is always taken as is);
-``lr_scheduler`` honours ``schedule_type`` and ``warmup_steps`` (no "exponential"); cross-field
-checks that the reference ran late in the trainer are validators whose messages name the numbers
-to change.
+that have no effect here are not fields, so ``TrainerConfig(num_workers=4)`` is an error, while
+:func:`parse_trainer_config`, which reads a reference Hydra config, drops them with one warning
+that names them (``_NO_EFFECT_FIELDS``); ``initial_policy.type`` takes the PolicyStore selectors,
+so "specific" became "rand": a file URI is always taken as is (parse_trainer_config drops
+"specific" with the warning); ``lr_scheduler`` honours ``schedule_type`` and ``warmup_steps`` (no
+"exponential"; the reference's ``null`` for either is the default); cross-field checks that the
+reference ran late in the trainer are validators whose messages name the numbers to change.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from omegaconf import DictConfig, OmegaConf
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from metta.rl.run_directories import RunDirectories
@@ -36,6 +46,7 @@ __all__ = [
     "TorchProfilerConfig",
     "TrainerConfig",
     "VTraceConfig",
+    "parse_trainer_config",
 ]
 
 
@@ -88,9 +99,18 @@ class LRSchedulerConfig(_Config):
     enabled: bool = False
     """Off: the learning rate stays at optimizer.learning_rate."""
     schedule_type: Literal["constant", "linear", "cosine"] = "cosine"
-    """Decay shape after warm-up, from the base rate to 0 at total_timesteps // batch_size."""
+    """Decay shape after warm-up, from the base rate to 0 at total_timesteps // batch_size;
+    None (the reference's "not set") = cosine."""
     warmup_steps: int = Field(default=0, ge=0)
-    """Training phases of linear warm-up from base/warmup_steps to the base rate."""
+    """Training phases of linear warm-up from base/warmup_steps to the base rate; None = 0."""
+
+    @field_validator("schedule_type", "warmup_steps", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """The reference's trainer.yaml writes ``null`` for both; it means the default."""
+        if value is None:
+            return cls.model_fields[info.field_name].default
+        return value
 
     @model_validator(mode="after")
     def _warmup_needs_schedule(self) -> LRSchedulerConfig:
@@ -346,3 +366,127 @@ class TrainerConfig(_Config):
         if resolved.profiler.profile_dir is None:
             resolved.profiler.profile_dir = str(run_dir / "torch_traces")
         return resolved
+
+
+# The reading of a reference Hydra config (``cfg.trainer`` plus ``cfg.run_dir``).
+
+_REFERENCE_TARGET = "metta.rl.trainer.MettaTrainer"
+"""The only ``_target_`` a reference trainer.yaml may name (the reference refused any other)."""
+
+_NO_EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
+    "": (
+        "_target_",
+        "num_workers",
+        "env",
+        "curriculum",
+        "env_overrides",
+        "zero_copy",
+        "require_contiguous_env_ids",
+        "verbose",
+        "scale_batches_by_world_size",
+        "compile",
+        "compile_mode",
+        "forward_pass_minibatch_target_size",
+        "async_factor",
+    ),
+    "lr_scheduler": ("anneal_lr",),
+    "initial_policy": ("range", "filters"),
+    "checkpoint": ("wandb_checkpoint_interval",),
+}
+"""Keys of the reference's trainer.yaml, by section ("" = top level), that nothing here reads:
+the environment, curriculum and worker count belong to ``RunConfig.env``; the trainer is built
+directly, uncompiled, with in-process vector envs and no W&B checkpoint uploads; each process
+fills ``batch_size``; the reference itself never read ``anneal_lr``, ``verbose``, ``range`` or
+``filters``."""
+
+_RUN_SUBDIRECTORIES = (
+    ("checkpoint", "checkpoint_dir", "checkpoints"),
+    ("simulation", "replay_dir", "replays"),
+    ("profiler", "profile_dir", "torch_traces"),
+)
+"""(section, key, folder under run_dir) of each directory parse_trainer_config fills in."""
+
+
+def _drop_no_effect_fields(trainer: dict[str, Any]) -> list[str]:
+    """Removes from ``trainer`` (in place) the keys that have no effect; returns their names."""
+    target = trainer.get("_target_", _REFERENCE_TARGET)
+    if target != _REFERENCE_TARGET:
+        raise ValueError(
+            f"trainer._target_ is {target!r}: this config is for another trainer; a reference "
+            f"trainer.yaml names {_REFERENCE_TARGET!r}"
+        )
+    dropped = []
+    for section, keys in _NO_EFFECT_FIELDS.items():
+        fields = trainer.get(section) if section else trainer
+        if not isinstance(fields, dict):
+            continue  # an absent or malformed section is left to the model's validation
+        for key in keys:
+            if key in fields:
+                del fields[key]
+                dropped.append(f"{section}.{key}" if section else key)
+    initial_policy = trainer.get("initial_policy")
+    if isinstance(initial_policy, dict) and initial_policy.get("type") == "specific":
+        # A file URI is always taken as is here, which is what "specific" asked for.
+        del initial_policy["type"]
+        dropped.append("initial_policy.type=specific")
+    return dropped
+
+
+def _fill_directories(trainer: dict[str, Any], run_dir: str | None) -> list[str]:
+    """Sets the unset directories to ``<run_dir>/<folder>`` as the reference did and replaces
+    remote (``scheme://``) ones, which nothing here writes to; returns the replaced ones' names."""
+    replaced = []
+    for section, key, folder in _RUN_SUBDIRECTORIES:
+        fields = trainer.get(section, {})
+        if not isinstance(fields, dict):
+            continue  # left to the model's validation
+        value = fields.get(key)
+        if isinstance(value, str) and value.startswith("file://"):
+            fields[key] = value = value.removeprefix("file://")
+        if isinstance(value, str) and "://" in value:
+            replaced.append(f"{section}.{key}={value!r} (only local directories are written)")
+            value = None
+        if value is None or value == "":
+            # Without run_dir the directory stays None: resolve_directories fills it later.
+            fields[key] = None if run_dir is None else str(Path(run_dir) / folder)
+            trainer[section] = fields
+    return replaced
+
+
+def parse_trainer_config(cfg: DictConfig | Mapping[str, Any]) -> TrainerConfig:
+    """The ``TrainerConfig`` of a reference Hydra config: its ``trainer`` section with every
+    interpolation resolved against the whole config (``${run_dir}``, ``${run}``,
+    ``${trainer.simulation.evaluate_interval}``), as the reference's trainer read it.
+
+    ``cfg`` is a ``DictConfig`` or a mapping with a ``trainer`` section and, optionally,
+    ``run_dir``: unset directories become ``<run_dir>/checkpoints``, ``<run_dir>/replays`` and
+    ``<run_dir>/torch_traces`` (or stay ``None`` for :meth:`TrainerConfig.resolve_directories`
+    when there is no ``run_dir``). Keys that have no effect in this library (``_NO_EFFECT_FIELDS``,
+    remote directories) are dropped with one ``UserWarning`` naming them all; any other unknown
+    key, or a bad value, is a ``ValidationError`` naming the field.
+    """
+    root = cfg if isinstance(cfg, DictConfig) else OmegaConf.create(dict(cfg))
+    if root.get("trainer") is None:
+        raise ValueError(
+            "parse_trainer_config: cfg has no 'trainer' section; pass the whole Hydra config "
+            "(trainer, run_dir), not the trainer section alone"
+        )
+    if not isinstance(root.trainer, DictConfig):
+        raise TypeError(
+            f"parse_trainer_config: cfg.trainer must be a mapping, got "
+            f"{type(root.trainer).__name__}"
+        )
+    trainer = OmegaConf.to_container(root.trainer, resolve=True)
+    run_dir = root.get("run_dir")
+    ignored = _drop_no_effect_fields(trainer)
+    ignored += _fill_directories(trainer, None if run_dir is None else str(run_dir))
+    # Validation first, so that a bad config raises its error rather than the warning.
+    config = TrainerConfig.model_validate(trainer)
+    if ignored:
+        warnings.warn(
+            f"parse_trainer_config: {len(ignored)} field(s) of the trainer config have no effect "
+            f"in this library and were ignored: {', '.join(ignored)}",
+            UserWarning,
+            stacklevel=2,
+        )
+    return config

@@ -62,6 +62,8 @@ class Component(nn.Module):
 
     #: number of sources the component takes (None: any)
     num_sources: int | None = 1
+    #: whether ``clip_weights`` applies: only weight layers (``ParamLayer``) have clip limits
+    can_clip_weights: bool = False
 
     def __init__(self, name: str, spec: ComponentSpec) -> None:
         super().__init__()
@@ -89,7 +91,12 @@ class Component(nn.Module):
         raise NotImplementedError(f"{type(self).__name__}.forward")
 
     def clip_weights(self) -> None:
-        """Clamps weights in place (layers without weights do nothing)."""
+        """Clamps weights in place; components without clip limits raise, naming themselves
+        (the agent's ``clip_weights`` skips them)."""
+        raise ValueError(
+            f"{self.where}: {type(self).__name__} cannot clip weights: it has no clip limit "
+            f"(only Linear and Conv2d layers have one)"
+        )
 
     def l2_init_loss(self) -> torch.Tensor | None:
         """Squared distance of the weights to their reference copy, or None."""

@@ -36,6 +36,8 @@ def make_activation(name: str | None, where: str) -> nn.Module | None:
 class ParamLayer(Component):
     """Base of Linear and Conv2d: subclasses create ``self.weight_layer`` in ``make_layer``."""
 
+    can_clip_weights = True
+
     def make_layer(self, in_shape: tuple[int, ...]) -> tuple[nn.Module, tuple[int, ...]]:
         """Returns the torch layer and its output shape (no batch dim)."""
         raise NotImplementedError(f"{type(self).__name__}.make_layer")
