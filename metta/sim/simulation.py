@@ -90,8 +90,10 @@ class Simulation:
         policy_epoch: int = 0,
         stats_db: EvalStatsDB | None = None,
         replay_dir: str | Path | None = None,
+        suite: str = "",
     ) -> None:
         self.name = name
+        self.suite = suite
         self.config = config
         self.device = torch.device(device)
         self.policy_uri = policy_uri
@@ -188,6 +190,8 @@ class Simulation:
             agent_metrics=metrics,
             attributes={"env": self.config.env, "task": info.get("task", "")},
             replay_path=str(results.replay_path) if results.replay_path else None,
+            suite=self.suite,
+            env=self.config.env,
         )
 
     def _replay_path(self) -> Path:
@@ -256,6 +260,7 @@ class SimulationSuite:
                 policy_epoch=policy_epoch,
                 stats_db=stats_db,
                 replay_dir=replay_dir,
+                suite=config.name,
             )
             for name, simulation in config.simulations.items()
         ]
