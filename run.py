@@ -23,7 +23,7 @@ from metta.rl.trainer import train
 
 logger = logging.getLogger("run")
 
-TOTAL_TIMESTEPS = 560_000
+TOTAL_TIMESTEPS = 500_000
 """About four minutes of training on a 2-core CPU, then half a minute of evaluation."""
 
 
@@ -37,11 +37,12 @@ def main() -> None:
     run_name = os.environ.get("METTA_RUN")
 
     # 2. Components, all from the CPU recipe (metta/rl/run_presets.py, where every number is):
-    # - TrainerConfig: PPO with V-trace, batch 8,192 in segments of 16 steps, 4 update epochs of
+    # - TrainerConfig: PPO with V-trace, batch 2,048 in segments of 16 steps, 4 update epochs of
     #   4 minibatches, Adam at 1e-3, entropy 0.01, gamma 0.99, no value clipping;
     # - environment: the varied navigation curriculum (open rooms, altars out of sight, mazes,
-    #   varied terrain, cylinders; 8 to 40 cells a side) in 64 one-agent games;
-    # - agent: the "small" CNN-LSTM preset; the trainer builds the policy store, optimizer,
+    #   varied terrain, cylinders; 8 to 40 cells a side) in 32 one-agent games;
+    # - agent: the "small" CNN-LSTM preset (the view turned to the agent's heading, raw item
+    #   counts); the trainer builds the policy store, optimizer,
     #   experience buffer, kickstarter and monitors from these settings;
     # 4. evaluation: the 25 hand-drawn navigation maps of metta/mettagrid/maps/navigation_evals
     #   (never trained on), each scored against a full-map oracle and a random policy.

@@ -115,10 +115,21 @@ def fast_agent_config() -> dict[str, Any]:
 
 
 def small_agent_config() -> dict[str, Any]:
-    """The CPU preset: two unpadded 3x3 convs of 32 channels at full resolution (every cell of
-    the view keeps its own features, which navigation needs), a 128 encoder, a 1-layer LSTM 128,
-    and 128-wide actor and critic layers; about a tenth of the default's compute per step."""
+    """The CPU preset: the view turned to the agent's heading (``EgocentricView``, rotate args
+    as relative turns) with raw item counts, two unpadded 3x3 convs of 32 channels at full
+    resolution (every cell of the view keeps its own features, which navigation needs), a 128
+    encoder, a 1-layer LSTM 128, and 128-wide actor and critic layers; about a tenth of the
+    default's compute per step."""
     components = _observation_nodes()
+    components["egocentric"] = {
+        "_target_": f"{_LIB}.egocentric_view.EgocentricView",
+        "sources": [{"name": "_obs_"}],
+    }
+    components["obs_normalizer"]["sources"] = [{"name": "egocentric"}]
+    # An altar's one heart reads 1, not the env's 1/100: whether it still pays is visible.
+    components["obs_normalizer"]["nn_params"] = {
+        "normalizations": {"inv:*": 1.0, "last_reward": 1.0}
+    }
     components["cnn1"] = _conv("obs_normalizer", 32, 3, 1, 0)
     components["cnn2"] = _conv("cnn1", 32, 3, 1, 0)
     components["obs_flattener"] = _flatten("cnn2")

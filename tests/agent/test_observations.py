@@ -100,3 +100,37 @@ def test_bad_feature_specs_are_rejected() -> None:
         policy.initialize_to_environment({"a": {"id": 300}}, *args)
     with pytest.raises(ValueError, match="max_action_args: expected one entry per action"):
         policy.initialize_to_environment(None, ["noop", "move"], [0], "cpu")
+
+
+def test_normalizations_by_feature_name_override_the_env() -> None:
+    config = small_agent_config()
+    config["components"]["obs_normalizer"]["nn_params"] = {
+        "normalizations": {"inv:*": 1.0, "agent:group": 5.0}
+    }
+    # Feature ids permuted: the override follows names, not ids.
+    order = list(range(len(FEATURE_NAMES)))
+    random.Random(3).shuffle(order)
+    policy = make_policy(FakeEnv(order=order), config, seed=0)
+    env_id = dict(zip(FEATURE_NAMES, order, strict=True))
+    tokens = torch.full((1, 200, 3), 0xFF, dtype=torch.uint8)
+    tokens[0, 0] = torch.tensor([0x55, env_id["inv:heart"], 3])  # norm 100 -> 1
+    tokens[0, 1] = torch.tensor([0x55, env_id["agent:group"], 30])  # norm 10 -> 5
+    tokens[0, 2] = torch.tensor([0x55, env_id["hp"], 30])  # untouched: norm 30
+    box = _box(policy, tokens)[0, :, 5, 5]
+    ids = policy.original_feature_mapping
+    assert box[ids["inv:heart"]] == 3.0
+    assert box[ids["agent:group"]] == 6.0
+    assert box[ids["hp"]] == 1.0
+
+
+def test_normalizations_by_name_are_checked() -> None:
+    config = small_agent_config()
+    config["components"]["obs_normalizer"]["nn_params"] = {"normalizations": {"inv:*": 0.0}}
+    with pytest.raises(ValueError, match=r"normalizations\.inv:\*: must be > 0, got 0\.0"):
+        make_policy(FakeEnv(), config)
+    config["components"]["obs_normalizer"]["nn_params"] = {"normalizations": {"invx:*": 1.0}}
+    with pytest.raises(ValueError, match="'invx:\\*' matches none of the environment's features"):
+        make_policy(FakeEnv(), config)
+    config["components"]["obs_normalizer"]["nn_params"] = {"scale": 2}
+    with pytest.raises(ValueError, match=r"obs_normalizer\.nn_params\.scale"):
+        make_policy(FakeEnv(), config)
