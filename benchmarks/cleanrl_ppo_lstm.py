@@ -49,9 +49,9 @@ class Args:
     """Seed of the env and of torch."""
     total_steps: int = 1_000_000
     """Agent steps to train for (rounded up to whole rollouts)."""
-    num_envs: int = 64
+    num_envs: int = 32
     """Games stepped together (one agent each)."""
-    num_steps: int = 128
+    num_steps: int = 64
     """Steps per env per rollout."""
     bptt: int = 16
     """Steps per LSTM training segment; ``--bptt`` = ``--num-steps`` is CleanRL's whole rollout."""

@@ -9,6 +9,7 @@ from agent_fixtures import FakeEnv, small_agent_config
 
 from metta.agent import make_policy
 from metta.agent.action_space import CLOCKWISE_FROM_ORIENTATION, ActionSpace
+from metta.agent.checkpoint import load_checkpoint, policy_from_checkpoint, save_checkpoint
 from metta.agent.components import ForwardContext
 from metta.agent.components.egocentric_view import EgocentricView
 from metta.agent.policy_state import PolicyState
@@ -112,3 +113,19 @@ def test_needs_a_square_odd_window_and_the_orientation_feature() -> None:
     context = ForwardContext(1, 1, PolicyState(), torch.zeros(1, 1, 3))
     with pytest.raises(RuntimeError, match="orientation feature is unknown"):
         fresh([torch.zeros(1, 22, 11, 11)], context)
+
+
+def test_the_small_preset_survives_a_checkpoint_round_trip(room, tmp_path) -> None:
+    policy = make_policy(room, "small", seed=0)
+    loaded = policy_from_checkpoint(load_checkpoint(save_checkpoint(tmp_path / "s.pt", policy, {})))
+    assert int(loaded.components["egocentric"].orientation_feature) == int(
+        policy.components["egocentric"].orientation_feature
+    )
+    obs, *_ = room.step(np.array([[2, RIGHT]], dtype=np.int32))
+    tokens = torch.from_numpy(obs)
+    with torch.no_grad():
+        actions, *_ = policy(tokens)
+        mine = policy(tokens, action=actions)
+        theirs = loaded(tokens, action=actions)
+    for x, y in zip(mine[1:], theirs[1:], strict=True):
+        torch.testing.assert_close(x, y)
