@@ -191,23 +191,24 @@ def _navigation_rooms(
 
 def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]:
     """The varied navigation curriculum's children: (single-agent env template, buckets) by
-    family. Each family pairs map sizes with a step limit that lets a good explorer reach several
-    altars; sizes run from rooms the agent sees whole to maps four times wider than its view."""
+    family; integer ranges are half-open, ``[lo, hi)``. Each family pairs map sizes with a step
+    limit that lets a good explorer reach several altars; sizes run from rooms the agent sees
+    whole to maps four times wider than its view."""
 
     def env(builder: MapConfig, max_steps: int) -> EnvConfig:
         return EnvConfig(game=navigation_game(1, max_steps), map_builder=builder)
 
-    size = {"range": [8, 14]}
+    size = {"range": [8, 15]}
     return {
         "open_small": (
             env(RandomRoomConfig(width=9, height=9, agents=1, objects={"altar": 2}), 60),
             {"map_builder.width": size, "map_builder.height": size,
-             "map_builder.objects.altar": {"range": [1, 4]}},
+             "map_builder.objects.altar": {"range": [1, 5]}},
         ),
         "open_large": (
             env(RandomRoomConfig(width=20, height=20, agents=1, objects={"altar": 4}), 150),
-            {"map_builder.width": {"range": [15, 32]}, "map_builder.height": {"range": [15, 32]},
-             "map_builder.objects.altar": {"range": [2, 6]}},
+            {"map_builder.width": {"range": [15, 33]}, "map_builder.height": {"range": [15, 33]},
+             "map_builder.objects.altar": {"range": [2, 7]}},
         ),
         "out_of_sight": (
             env(MeanDistanceConfig(width=25, height=25, objects={"altar": 3}), 150),
@@ -227,16 +228,16 @@ def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]
             f"terrain_{style}": (
                 env(VariedTerrainConfig(width=24, height=24, style=style, objects={"altar": 4}),
                     200),
-                {"map_builder.width": {"range": [16, 40]},
-                 "map_builder.height": {"range": [16, 40]},
-                 "map_builder.objects.altar": {"range": [3, 8]}},
+                {"map_builder.width": {"range": [16, 41]},
+                 "map_builder.height": {"range": [16, 41]},
+                 "map_builder.objects.altar": {"range": [3, 9]}},
             )
             for style in ("sparse", "balanced", "dense", "maze")
         },
         "cylinders": (
             env(CylinderWorldConfig(width=24, height=24, objects={"altar": 4}), 200),
-            {"map_builder.width": {"range": [16, 36]}, "map_builder.height": {"range": [16, 36]},
-             "map_builder.objects.altar": {"range": [3, 6]}},
+            {"map_builder.width": {"range": [16, 37]}, "map_builder.height": {"range": [16, 37]},
+             "map_builder.objects.altar": {"range": [3, 7]}},
         ),
     }  # fmt: skip
 

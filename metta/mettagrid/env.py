@@ -5,10 +5,15 @@ infos)`` with obs uint8 [agents, tokens, 3], actions int32 [agents, 2], rewards 
 bool flags [agents], all views of the engine's buffers (copy them to keep them). No autoreset:
 after truncation, stepping keeps working until reset(). ``infos`` is empty except on the step
 that ends the episode, where it holds the episode's stats (see ``_final_infos``).
+
+Constructor arguments of the wrong type (a dict or None as config, a grid that is not a 2-D
+array of object-name strings, a seed that is not an int, ...) raise TypeError or ValueError
+naming the argument and what it expects, before anything reaches the engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,9 +23,70 @@ from metta.mettagrid import _mettagrid
 from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game, encode_map
 from metta.mettagrid.game_view import GameView
+from metta.mettagrid.maps.ascii import parse_ascii_map
 from metta.mettagrid.vec_env import MapProvider, average_agent_stats, check_seed
 
 __all__ = ["MettaGridEnv"]
+
+
+def _check_config(config: object, argument: str = "config") -> GameConfig:
+    """``config`` itself when it is a GameConfig; else TypeError naming ``argument``.
+
+    Dicts are refused rather than validated: ``GameConfig.model_validate`` names any bad field,
+    and an accepted ``{}`` would silently be the default game.
+    """
+    if isinstance(config, GameConfig):
+        return config
+    if isinstance(config, Mapping):
+        empty = "an empty " if not config else "a "
+        hint = f"{empty}{type(config).__name__}; build one with GameConfig.model_validate(...)"
+    elif config is None:
+        hint = "None; GameConfig() is the default game"
+    elif isinstance(getattr(config, "game", None), GameConfig):
+        hint = f"{type(config).__name__}; pass its .game, and its map builder's grid as map_grid"
+    else:
+        hint = f"{type(config).__name__} {config!r:.60}"
+    raise TypeError(f"{argument}: expected a GameConfig, got {hint}")
+
+
+def _check_grid(grid: object, argument: str = "map_grid") -> npt.NDArray[Any]:
+    """``grid`` (ASCII map text, or a nested list/tuple/array of object names) as an array.
+
+    Refuses, naming ``argument``: other types, ragged rows, and cells that are not strings in an
+    object array. Shape, emptiness, dtype and the names themselves are checked by encode_map.
+    """
+    if isinstance(grid, str):
+        try:
+            return parse_ascii_map(grid)
+        except ValueError as error:
+            raise ValueError(f"{argument}: {error}") from error
+    if not isinstance(grid, np.ndarray | list | tuple):
+        raise TypeError(
+            f"{argument}: expected a 2-D array of object-name strings (or ASCII map text), "
+            f"got {type(grid).__name__}"
+        )
+    try:
+        names = np.asarray(grid)
+    except ValueError as error:  # numpy refuses nested sequences of unequal lengths
+        raise ValueError(
+            f"{argument}: expected a 2-D grid, but its rows have different lengths"
+        ) from error
+    if names.dtype.kind == "O" and names.ndim == 2:
+        for (row, col), cell in np.ndenumerate(names):
+            if not isinstance(cell, str):
+                raise TypeError(
+                    f"{argument}: expected object-name strings, got {type(cell).__name__} "
+                    f"{cell!r} at row {row}, column {col}"
+                )
+    return names
+
+
+def _check_seed(seed: object) -> int:
+    """An engine seed: an int (not a bool) in [0, 2**64), else TypeError/ValueError."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed: expected an int in [0, 2**64), got {type(seed).__name__} {seed!r}")
+    check_seed(int(seed))
+    return int(seed)
 
 
 class MettaGridEnv(GameView):
@@ -35,16 +101,34 @@ class MettaGridEnv(GameView):
         seed: int = 0,
         render_mode: str | None = None,
     ) -> None:
-        if (map_provider is None) == (map_grid is None):
+        if map_provider is None and map_grid is None:
+            raise ValueError(
+                "map_grid: missing; pass a 2-D grid of object names (or ASCII map text) with "
+                "config, or a map_provider"
+            )
+        if map_provider is not None and map_grid is not None:
             raise ValueError("pass exactly one of map_grid (with config) or map_provider")
-        if render_mode not in (None, "human", "ansi"):
+        if map_provider is not None:
+            if config is not None:
+                raise ValueError(
+                    "config: not used with map_provider (the provider returns configs)"
+                )
+            if not callable(map_provider):
+                raise TypeError(
+                    "map_provider: expected a callable (game index -> (GameConfig, map grid)), "
+                    f"got {type(map_provider).__name__}"
+                )
+        if not isinstance(render_mode, str | None) or render_mode not in (None, "human", "ansi"):
             raise ValueError(f"render_mode: expected None, 'human' or 'ansi', got {render_mode!r}")
+        seed = _check_seed(seed)
         self._provider = map_provider
         if map_provider is not None:
-            config, map_grid = map_provider(0)
-        self.config = config if config is not None else GameConfig()
+            config, grid = self._provided()
+        else:
+            config, grid = _check_config(config), _check_grid(map_grid)
+        self.config = config
         compiled = compile_game(self.config)
-        cells = encode_map(map_grid, compiled, self.config.num_agents)
+        cells = encode_map(grid, compiled, self.config.num_agents)
         batch = _mettagrid.Batch([(compiled, cells)], 1, False)
         super().__init__(batch, 0, compiled)
         self.render_mode = render_mode
@@ -60,13 +144,26 @@ class MettaGridEnv(GameView):
         """The engine's observation buffer."""
         return self._obs
 
+    def _provided(self) -> tuple[GameConfig, npt.NDArray[Any]]:
+        """The map provider's next (config, grid), checked like the constructor's arguments."""
+        assert self._provider is not None
+        result = self._provider(0)
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            raise TypeError(
+                f"map_provider: must return (GameConfig, map grid), got {type(result).__name__}"
+            )
+        config, grid = result
+        return (
+            _check_config(config, "map_provider's config"),
+            _check_grid(grid, "map_provider's map grid"),
+        )
+
     def reset(self, seed: int | None = None) -> tuple[npt.NDArray[np.uint8], dict[str, Any]]:
         """Starts a new episode (on a new map from map_provider, if given)."""
         if seed is not None:
-            check_seed(seed)
-            self._seed = seed
+            self._seed = _check_seed(seed)
         if self._provider is not None and self._needs_provider_map:
-            config, grid = self._provider(0)
+            config, grid = self._provided()
             compiled = compile_game(config)
             self._batch.set_next(0, compiled, encode_map(grid, compiled, config.num_agents))
             self.config = config

@@ -22,16 +22,16 @@ def test_expand_buckets_ids_and_int_partition():
         {"game.a": {"values": [1, 2]}, "game.b": {"range": [0, 9], "bins": 2}}
     )
     assert [task_id for task_id, _ in expanded] == [
-        "a=1;b=(0, 4);",
-        "a=1;b=(5, 9);",
-        "a=2;b=(0, 4);",
-        "a=2;b=(5, 9);",
+        "a=1;b=(0, 4.5);",
+        "a=1;b=(4.5, 9);",
+        "a=2;b=(0, 4.5);",
+        "a=2;b=(4.5, 9);",
     ]
     bins = expand_buckets({"game.b": {"range": [10, 50], "bins": 3}})
     assert [choices["game.b"] for _, choices in bins] == [
-        ("range", (10, 22)),
-        ("range", (23, 36)),
-        ("range", (37, 50)),
+        ("int_range", (10, 10 + 40 / 3)),
+        ("int_range", (10 + 40 / 3, 10 + 2 * (40 / 3))),
+        ("int_range", (10 + 2 * (40 / 3), 50)),
     ]
     floats = expand_buckets({"game.c": {"range": [0.0, 1.0]}}, default_bins=2)
     assert [choices["game.c"][1] for _, choices in floats] == [(0.0, 0.5), (0.5, 1.0)]
@@ -47,7 +47,7 @@ def test_bucketed_tasks_sample_inside_their_bin():
     curriculum = BucketedCurriculum(
         TEMPLATE, {"game.b": {"range": [0, 9], "bins": 2}, "game.c": {"range": [0.0, 1.0]}}, seed=4
     )
-    assert curriculum.task_ids == ["b=(0, 4);c=(0.0, 1.0);", "b=(5, 9);c=(0.0, 1.0);"]
+    assert curriculum.task_ids == ["b=(0, 4.5);c=(0.0, 1.0);", "b=(4.5, 9);c=(0.0, 1.0);"]
     seen: dict[str, set] = {task_id: set() for task_id in curriculum.task_ids}
     for _ in range(300):
         task = curriculum.get_task()
@@ -56,8 +56,9 @@ def test_bucketed_tasks_sample_inside_their_bin():
         assert isinstance(game["c"], float)
         assert 0.0 <= game["c"] <= 1.0
         seen[task.id].add(game["b"])
-    assert seen["b=(0, 4);c=(0.0, 1.0);"] == {0, 1, 2, 3, 4}
-    assert seen["b=(5, 9);c=(0.0, 1.0);"] == {5, 6, 7, 8, 9}
+    # half-open buckets [0, 4.5) and [4.5, 9): 9 itself is never drawn, as in the reference
+    assert seen["b=(0, 4.5);c=(0.0, 1.0);"] == {0, 1, 2, 3, 4}
+    assert seen["b=(4.5, 9);c=(0.0, 1.0);"] == {5, 6, 7, 8}
     assert TEMPLATE == {"game": {"a": 0, "b": 0, "c": 0.0}}
 
 
@@ -85,7 +86,7 @@ def test_bucketed_is_reproducible_by_seed():
     [
         ({"game.a": {"values": [1], "range": [0, 1]}}, pydantic.ValidationError, "exactly one"),
         ({"game.a": {"range": [5, 1]}}, pydantic.ValidationError, "lo <= hi"),
-        ({"game.a": {"range": [0, 2], "bins": 5}}, ValueError, "bins 5 exceeds the 3 integers"),
+        ({"game.a": {"range": [0, 2], "bins": 5}}, ValueError, "bins 5 exceeds the 2 integers"),
         ({"game.a": {"values": []}}, pydantic.ValidationError, "must not be empty"),
         ({"game.a": {"valeus": [1]}}, pydantic.ValidationError, "valeus"),
         ({"game.z": [1]}, KeyError, "no key 'game.z'"),

@@ -137,7 +137,7 @@ def test_a_custom_curriculum_is_used():
     env = Environment(curriculum=curriculum, num_agents=1, num_envs=2, is_training=False)
     env.reset()
     episodes = run_steps(env, 10)
-    assert {e["task"] for e in episodes} == {"small"}
+    assert {e["task"] for e in episodes} == {"small:small"}  # parent key : leaf task id
     env.close()
 
 

@@ -1,14 +1,18 @@
 """Bucketed curriculum: parameter buckets expanded into tasks, weighted by the regression rule.
 
-Each bucket is a dotted config path with explicit ``values`` or a ``range`` [lo, hi] split into
-``bins`` sub-ranges. Every combination (Cartesian product) is one task, id like
-``dataset=maze_small;altar=(10, 50);``; a range is re-sampled uniformly (an int when both
-bounds are ints) each time its task is handed out.
+Each bucket is a dotted config path with explicit ``values`` or a ``range`` [lo, hi] split, as
+in the reference, into ``bins`` equal sub-ranges [lo + k*step, lo + (k+1)*step) with
+step = (hi - lo) / bins. Every combination (Cartesian product) is one task, id like
+``dataset=maze_small;altar=(10, 50);`` (floats shown to 3 decimals). A range is re-sampled each
+time its task is handed out, uniformly from its half-open bucket: a float in [a, b), or, when
+both bounds of the range are ints, an int n with a <= n < b, so ``range: [10, 50]`` draws 10..49
+as the reference's ``int(uniform(10, 50))`` did.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +37,7 @@ class Bucket(BaseModel):
     values: list[Any] | None = None
     """Explicit values (each one a task)."""
     range: tuple[Number, Number] | None = None
-    """[lo, hi] to split into ``bins`` sub-ranges, each sampled per task."""
+    """[lo, hi] split into ``bins`` half-open sub-ranges, each sampled per task."""
     bins: int | None = Field(default=None, ge=1)
     """Number of sub-ranges (default: the curriculum's default_bins)."""
 
@@ -50,23 +54,44 @@ class Bucket(BaseModel):
         return self
 
 
-Choice = tuple[str, Any]  # ("value", v) or ("range", (lo, hi))
+Choice = tuple[str, Any]
+"""("value", v), ("range", (a, b)) for a float bucket, ("int_range", (a, b)) for an int one."""
 
 
-def _bins(bucket: Bucket, default_bins: int) -> list[Choice]:
+def _split(bucket: Bucket, default_bins: int) -> list[Choice]:
+    """The bucket's choices: each value, or the range's ``bins`` half-open sub-ranges."""
     if bucket.values is not None:
         return [("value", value) for value in bucket.values]
     assert bucket.range is not None
     low, high = bucket.range
     count = bucket.bins or default_bins
-    if isinstance(low, int) and isinstance(high, int):
-        size = high - low + 1
-        if count > size:
-            raise ValueError(f"bins {count} exceeds the {size} integers in range {[low, high]}")
-        edges = [low + (k * size) // count for k in range(count + 1)]
-        return [("range", (edges[k], edges[k + 1] - 1)) for k in range(count)]
-    edges_f = np.linspace(float(low), float(high), count + 1).tolist()
-    return [("range", (edges_f[k], edges_f[k + 1])) for k in range(count)]
+    integer = isinstance(low, int) and isinstance(high, int)
+    kind = "int_range" if integer else "range"
+    if low == high:  # a single value: uniform(lo, lo) is lo, as in the reference
+        if count != 1:
+            raise ValueError(f"range {[low, high]} holds one value; bins must be 1, got {count}")
+        return [(kind, (low, high))]
+    if integer and count > high - low:
+        raise ValueError(
+            f"bins {count} exceeds the {high - low} integers of the half-open range "
+            f"[{low}, {high}); some bins would hold no integer"
+        )
+    step = (high - low) / count
+    # The reference's edges lo + k*step; the last is pinned to hi so that rounding never lets
+    # an int bucket reach past hi.
+    edges: list[Number] = [low + k * step for k in range(count)] + [high]
+    if integer:
+        edges = [int(edge) if float(edge).is_integer() else edge for edge in edges]
+    return [(kind, (edges[k], edges[k + 1])) for k in range(count)]
+
+
+def _label(value: Any) -> str:
+    """A value or (lo, hi) bound pair as shown in task ids: floats rounded to 3 decimals."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_label(item) for item in value) + ")"
+    if isinstance(value, float):
+        return str(round(value, 3))
+    return str(value)
 
 
 def _short_names(paths: Sequence[str]) -> list[str]:
@@ -90,15 +115,22 @@ def expand_buckets(
             parsed[path] = Bucket(values=list(spec))
     paths = list(parsed)
     names = _short_names(paths)
-    options = [_bins(parsed[path], default_bins) for path in paths]
-    tasks = []
+    options = [_split(parsed[path], default_bins) for path in paths]
+    tasks: dict[str, dict[str, Choice]] = {}
     for combination in itertools.product(*options):
-        parts = [f"{name}={choice[1]};" for name, choice in zip(names, combination, strict=True)]
+        parts = [
+            f"{name}={_label(choice[1])};" for name, choice in zip(names, combination, strict=True)
+        ]
         task_id = "".join(parts)
         if ":" in task_id:
             raise ValueError(f"bucket values must not contain ':' (task id {task_id!r})")
-        tasks.append((task_id, dict(zip(paths, combination, strict=True))))
-    return tasks
+        if task_id in tasks:
+            raise ValueError(
+                f"two bucket combinations share the task id {task_id!r} (equal values, or bins "
+                "too narrow to tell apart at 3 decimals)"
+            )
+        tasks[task_id] = dict(zip(paths, combination, strict=True))
+    return list(tasks.items())
 
 
 class SampledTaskCurriculum(LeafCurriculum):
@@ -124,17 +156,19 @@ class SampledTaskCurriculum(LeafCurriculum):
         self._rng = make_generator(seed)
 
     def sample_values(self) -> dict[str, Any]:
-        """One draw: the fixed values and a uniform sample of each range."""
+        """One draw: the fixed values and a uniform sample of each half-open range [a, b)."""
         values: dict[str, Any] = {}
         for path, (kind, value) in self.choices.items():
             if kind == "value":
                 values[path] = value
+                continue
+            low, high = value
+            if kind == "int_range":
+                # the ints n with a <= n < b; a one-value range [lo, lo] gives lo
+                first, stop = math.ceil(low), math.ceil(high)
+                values[path] = int(self._rng.integers(first, stop)) if stop > first else first
             else:
-                low, high = value
-                if isinstance(low, int) and isinstance(high, int):
-                    values[path] = int(self._rng.integers(low, high + 1))
-                else:
-                    values[path] = float(self._rng.uniform(low, high))
+                values[path] = float(self._rng.uniform(low, high))
         return values
 
     def get_task(self) -> Task:

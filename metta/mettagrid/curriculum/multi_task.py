@@ -1,8 +1,9 @@
 """Curricula over named child curricula: the shared machinery and the weighted random choice.
 
-Children may be curricula or plain env configs (wrapped as single tasks). A task from child
-``key`` has id ``key`` when the child is a leaf, else ``key:<child's id>``; its completion is
-recorded here and passed on to the child.
+Children may be curricula or plain env configs (wrapped as single tasks named by their key). A
+task from child ``key`` has id ``key`` when the child is a leaf, else ``key:<child's id>``; its
+completion is recorded here and passed on to the child. Its name is ``key:<child's task name>``
+as in the reference (so ``key:key`` for a wrapped config).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class MultiTaskCurriculum(Curriculum):
         child = self._children[key]
         inner = child.get_task()
         task_id = key if isinstance(child, LeafCurriculum) else f"{key}:{inner.id}"
-        return Task(task_id, inner.env_config, self)
+        return Task(task_id, inner.env_config, self, name=f"{key}:{inner.name}")
 
     def complete_task(self, task_id: str, score: float) -> None:
         """Records the completion, updates this curriculum's rule and informs the child."""

@@ -25,20 +25,31 @@ def check_score(score: float) -> float:
 class Task:
     """An env config to play one episode with; ``complete(score)`` reports back exactly once.
 
-    ``id`` is the id the issuing curriculum's ``complete_task`` takes (``child:inner`` through
-    nested curricula); ``name`` is the same string, for logs and ``task_completions/<id>`` keys.
+    ``id`` is the id the issuing curriculum's ``complete_task`` takes: a child's key, or
+    ``key:<inner id>`` through a nested curriculum. ``name`` is the reference's task name for
+    logs and the ``task``/``task_reward/<name>`` infos: the leaf curriculum's own task id with the
+    key of every curriculum above it prepended (``parent:child``), so a leaf under key ``k``
+    is named ``k:<leaf id>`` even where its id is just ``k``.
     """
 
-    def __init__(self, task_id: str, env_config: Any, curriculum: Curriculum) -> None:
+    def __init__(
+        self, task_id: str, env_config: Any, curriculum: Curriculum, *, name: str | None = None
+    ) -> None:
         self.id = task_id
         self.env_config = env_config
         self.curriculum = curriculum
         self.score: float | None = None
+        self._name = task_id if name is None else name
 
     @property
     def name(self) -> str:
-        """The full task id."""
-        return self.id
+        """The ``parent:child`` name (the task id itself for a top-level leaf)."""
+        return self._name
+
+    @property
+    def short_name(self) -> str:
+        """The name's last ``/`` segment (as the reference's ``short_name``)."""
+        return self._name.rsplit("/", 1)[-1]
 
     @property
     def completed(self) -> bool:
@@ -54,4 +65,4 @@ class Task:
         self.score = value
 
     def __repr__(self) -> str:
-        return f"Task(id={self.id!r}, completed={self.completed})"
+        return f"Task(id={self.id!r}, name={self._name!r}, completed={self.completed})"
