@@ -13,7 +13,6 @@ naming the argument and what it expects, before anything reaches the engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -24,29 +23,14 @@ from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game, encode_map
 from metta.mettagrid.game_view import GameView
 from metta.mettagrid.maps.ascii import parse_ascii_map
-from metta.mettagrid.vec_env import MapProvider, average_agent_stats, check_seed
+from metta.mettagrid.vec_env import (
+    MapProvider,
+    average_agent_stats,
+    check_game_config,
+    check_seed,
+)
 
 __all__ = ["MettaGridEnv"]
-
-
-def _check_config(config: object, argument: str = "config") -> GameConfig:
-    """``config`` itself when it is a GameConfig; else TypeError naming ``argument``.
-
-    Dicts are refused rather than validated: ``GameConfig.model_validate`` names any bad field,
-    and an accepted ``{}`` would silently be the default game.
-    """
-    if isinstance(config, GameConfig):
-        return config
-    if isinstance(config, Mapping):
-        empty = "an empty " if not config else "a "
-        hint = f"{empty}{type(config).__name__}; build one with GameConfig.model_validate(...)"
-    elif config is None:
-        hint = "None; GameConfig() is the default game"
-    elif isinstance(getattr(config, "game", None), GameConfig):
-        hint = f"{type(config).__name__}; pass its .game, and its map builder's grid as map_grid"
-    else:
-        hint = f"{type(config).__name__} {config!r:.60}"
-    raise TypeError(f"{argument}: expected a GameConfig, got {hint}")
 
 
 def _check_grid(grid: object, argument: str = "map_grid") -> npt.NDArray[Any]:
@@ -125,7 +109,7 @@ class MettaGridEnv(GameView):
         if map_provider is not None:
             config, grid = self._provided()
         else:
-            config, grid = _check_config(config), _check_grid(map_grid)
+            config, grid = check_game_config(config), _check_grid(map_grid)
         self.config = config
         compiled = compile_game(self.config)
         cells = encode_map(grid, compiled, self.config.num_agents)
@@ -154,7 +138,7 @@ class MettaGridEnv(GameView):
             )
         config, grid = result
         return (
-            _check_config(config, "map_provider's config"),
+            check_game_config(config, "map_provider's config"),
             _check_grid(grid, "map_provider's map grid"),
         )
 

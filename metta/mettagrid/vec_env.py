@@ -33,7 +33,7 @@ Public contract (DESIGN.md):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,7 @@ from metta.mettagrid.config import GameConfig
 from metta.mettagrid.engine_config import compile_game, encode_map
 from metta.mettagrid.game_view import GameView
 
-__all__ = ["MapProvider", "MettaGridVecEnv", "check_seed"]
+__all__ = ["MapProvider", "MettaGridVecEnv", "check_game_config", "check_seed"]
 
 MapProvider = Callable[[int], tuple[GameConfig, npt.ArrayLike]]
 
@@ -95,7 +95,7 @@ class MettaGridVecEnv:
         self.configs: list[GameConfig] = []
         """The GameConfig the provider last gave for each game (that of its next episode)."""
         if map_provider is None:
-            game_config = config if config is not None else GameConfig()
+            game_config = check_game_config(config) if config is not None else GameConfig()
             compiled = self._compile(game_config)
             cells = encode_map(map_grid, compiled, game_config.num_agents)
             games = [(compiled, cells)] * num_envs
@@ -345,6 +345,26 @@ class MettaGridVecEnv:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError("environment is closed")
+
+
+def check_game_config(config: object, argument: str = "config") -> GameConfig:
+    """``config`` itself when it is a GameConfig; else TypeError naming ``argument``.
+
+    Dicts are refused rather than validated: ``GameConfig.model_validate`` names any bad field,
+    and an accepted ``{}`` would silently be the default game.
+    """
+    if isinstance(config, GameConfig):
+        return config
+    if isinstance(config, Mapping):
+        empty = "an empty " if not config else "a "
+        hint = f"{empty}{type(config).__name__}; build one with GameConfig.model_validate(...)"
+    elif config is None:
+        hint = "None; GameConfig() is the default game"
+    elif isinstance(getattr(config, "game", None), GameConfig):
+        hint = f"{type(config).__name__}; pass its .game, and its map builder's grid as map_grid"
+    else:
+        hint = f"{type(config).__name__} {config!r:.60}"
+    raise TypeError(f"{argument}: expected a GameConfig, got {hint}")
 
 
 def check_seed(seed: int) -> None:

@@ -10,6 +10,7 @@ from metta.mettagrid.config import GameConfig
 from metta.mettagrid.env import MettaGridEnv
 from metta.mettagrid.env_config import EnvConfig
 from metta.mettagrid.maps.ascii import parse_ascii_map
+from metta.mettagrid.vec_env import MettaGridVecEnv
 
 GRID = parse_ascii_map("####\n#@@#\n####")
 
@@ -128,3 +129,9 @@ def test_unknown_or_extra_arguments_are_named_by_python():
         MettaGridEnv(GameConfig(), GRID, num_envs=2)
     with pytest.raises(TypeError, match="positional arguments"):
         MettaGridEnv(GameConfig(), GRID, 0)
+
+
+@pytest.mark.parametrize("bad", [{}, "game", [1]])
+def test_the_vector_env_refuses_a_config_that_is_not_a_game_config(bad) -> None:
+    with pytest.raises(TypeError, match="config: expected a GameConfig"):
+        MettaGridVecEnv(bad, parse_ascii_map("###\n#@#\n###"))
