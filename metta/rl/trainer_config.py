@@ -303,6 +303,27 @@ class TrainerConfig(_Config):
     profiler: TorchProfilerConfig = Field(default_factory=TorchProfilerConfig)
     """torch.profiler cadence."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_reference_only_fields(cls, data: Any) -> Any:
+        """Accepts the reference trainer.yaml's keys that nothing here reads
+        (``_NO_EFFECT_FIELDS``), with one warning naming them; other unknown keys stay errors."""
+        if not isinstance(data, Mapping):
+            return data
+        data = {
+            key: dict(value) if isinstance(value, Mapping) else value
+            for key, value in data.items()
+        }  # sections copied: the caller's dicts are left as they were
+        ignored = _drop_no_effect_fields(data)
+        if ignored:
+            warnings.warn(
+                f"TrainerConfig: {len(ignored)} field(s) have no effect in this library and "
+                f"were ignored: {', '.join(ignored)}",
+                UserWarning,
+                stacklevel=2,
+            )
+        return data
+
     @model_validator(mode="after")
     def _check_sizes(self) -> TrainerConfig:
         batch, minibatch, horizon = self.batch_size, self.minibatch_size, self.bptt_horizon

@@ -88,10 +88,23 @@ def test_interval_check_names_both_fields():
 
 
 def test_unknown_fields_are_rejected():
-    with pytest.raises(ValidationError, match="num_workers"):
-        TrainerConfig(num_workers=4)
-    with pytest.raises(ValidationError, match="anneal_lr"):
-        TrainerConfig(lr_scheduler={"anneal_lr": True})
+    with pytest.raises(ValidationError, match="num_workerz"):
+        TrainerConfig(num_workerz=4)
+    with pytest.raises(ValidationError, match="anneal_lrr"):
+        TrainerConfig(lr_scheduler={"anneal_lrr": True})
+
+
+def test_reference_fields_without_effect_are_accepted_with_one_warning():
+    sections = {"lr_scheduler": {"anneal_lr": True}}
+    with pytest.warns(UserWarning, match="no effect") as caught:
+        config = TrainerConfig(num_workers=4, compile=True, lr_scheduler=sections["lr_scheduler"])
+    assert len(caught) == 1
+    assert str(caught[0].message) == (
+        "TrainerConfig: 3 field(s) have no effect in this library and were ignored: "
+        "num_workers, compile, lr_scheduler.anneal_lr"
+    )
+    assert sections == {"lr_scheduler": {"anneal_lr": True}}  # the caller's dict is untouched
+    assert config.batch_size == TrainerConfig().batch_size
 
 
 def test_failed_assignment_keeps_old_value():
