@@ -311,8 +311,7 @@ class TrainerConfig(_Config):
         if not isinstance(data, Mapping):
             return data
         data = {
-            key: dict(value) if isinstance(value, Mapping) else value
-            for key, value in data.items()
+            key: dict(value) if isinstance(value, Mapping) else value for key, value in data.items()
         }  # sections copied: the caller's dicts are left as they were
         ignored = _drop_no_effect_fields(data)
         if ignored:
