@@ -47,7 +47,9 @@ class EgocentricView(Component):
                 f"agent sits at its centre, got {height}x{width}"
             )
         self.register_buffer("rotations", _rotation_indices(height), persistent=False)
-        self.register_buffer("clockwise", torch.tensor(CLOCKWISE_FROM_ORIENTATION))
+        self.register_buffer(
+            "clockwise", torch.tensor(CLOCKWISE_FROM_ORIENTATION), persistent=False
+        )
         # Policy feature id of agent:orientation; -1 until the agent learns the env's features.
         self.register_buffer("orientation_feature", torch.tensor(-1))
         return shape
