@@ -140,6 +140,11 @@ void Game::build_objects() {
   order_.resize(agents_.size());
   action_success_.assign(agents_.size(), 0);
   episode_rewards_.assign(agents_.size(), 0.0f);
+  const bool explores = std::any_of(agents_.begin(), agents_.end(), [](const Agent* agent) {
+    return agent->config().exploration_reward != 0.0f;
+  });
+  visited_.assign(explores ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0, 0);
+  for (Agent* agent : agents_) visit(*agent);  // the start cell is never paid: rewards reset next
   group_pool_.assign(config.context.groups.size(), 0.0f);
   group_size_.assign(config.context.groups.size(), 0);
   for (const Agent* agent : agents_) ++group_size_[agent->config().group_slot];
@@ -318,6 +323,17 @@ void Game::place(GridObject& object, Location loc) {
     grid_.set_static_code(loc, static_code_[object.id]);
     grid_.set_fixed(loc, fixed_[object.id] != 0);
   }
+  if (object.kind() == kinds::kAgent) visit(static_cast<Agent&>(object));
+}
+
+void Game::visit(Agent& agent) {
+  if (visited_.empty()) return;
+  const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
+  std::uint8_t& seen = visited_[agent.agent_index * cells +
+                                static_cast<std::size_t>(agent.loc.r) * grid_.width() + agent.loc.c];
+  if (seen != 0) return;
+  seen = 1;
+  agent.step_reward += agent.config().exploration_reward;
 }
 
 void Game::lift(const GridObject& object) {

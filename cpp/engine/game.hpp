@@ -106,6 +106,8 @@ class Game {
   // Grid bookkeeping of one object: put it on / take it off its cell (and the token-cache code).
   void place(GridObject& object, Location loc);
   void lift(const GridObject& object);
+  // Marks the agent's cell visited; pays its exploration_reward the first time in the episode.
+  void visit(Agent& agent);
 
   std::shared_ptr<const CompiledConfig> config_;
   std::shared_ptr<const MapData> map_;
@@ -128,6 +130,9 @@ class Game {
   std::vector<std::uint32_t> order_;           // shuffled agent order
   std::vector<std::uint8_t> action_success_;
   std::vector<float> episode_rewards_;
+  // [agent * cells + cell]: 1 once the agent has stood on the cell this episode. Empty unless
+  // some agent pays an exploration_reward.
+  std::vector<std::uint8_t> visited_;
   std::vector<float> group_pool_;               // per group slot
   std::vector<std::uint32_t> group_size_;       // per group slot
   Stats stats_;

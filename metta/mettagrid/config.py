@@ -114,6 +114,9 @@ class AgentConfig(_Strict):
     """Per-item cap on the counted quantity (default 1000)."""
     action_failure_penalty: float = Field(default=0.0, ge=0.0)
     """Reward subtracted for every failed or invalid action."""
+    exploration_reward: float = Field(default=0.0, ge=0.0)
+    """Reward paid each time the agent enters a cell it has not stood on this episode (its start
+    cell counts as visited): a count-free novelty bonus that teaches covering ground; 0 is off."""
 
 
 class AgentOverrides(_Strict):
@@ -131,6 +134,8 @@ class AgentOverrides(_Strict):
     """See AgentConfig.reward_max."""
     action_failure_penalty: float | None = Field(default=None, ge=0.0)
     """See AgentConfig.action_failure_penalty."""
+    exploration_reward: float | None = Field(default=None, ge=0.0)
+    """See AgentConfig.exploration_reward."""
 
 
 class GroupConfig(_Strict):

@@ -61,6 +61,7 @@ def _agent_params(config: GameConfig, group_name: str) -> dict[str, object]:
         "group_reward_pct": group.group_reward_pct,
         "freeze_duration": agent.freeze_duration,
         "action_failure_penalty": agent.action_failure_penalty,
+        "exploration_reward": agent.exploration_reward,
         "max_items_per_type": [caps[item] for item in items],
         "resource_rewards": _per_item_float(items, agent.rewards, 0.0),
         "resource_reward_max": _per_item_float(items, agent.reward_max, DEFAULT_REWARD_CAP),

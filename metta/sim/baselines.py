@@ -18,7 +18,7 @@ import json
 import logging
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,6 +28,16 @@ import numpy.typing as npt
 from metta.mettagrid.env_config import EnvConfig
 from metta.mettagrid.environment import CurriculumVecEnv, Environment
 from metta.mettagrid.game_view import GameView
+from metta.sim.explorer import NavigationExplorer
+from metta.sim.grid_search import (
+    ORIENTATION_OFFSETS,
+    UNREACHABLE,
+    Action,
+    NavigationActions,
+    State,
+    distances,
+    shortest_path,
+)
 
 __all__ = [
     "EXACT_ALTAR_LIMIT",
@@ -35,6 +45,7 @@ __all__ = [
     "BaselineEpisode",
     "Baselines",
     "NavigationOracle",
+    "explorer_episodes",
     "make_baseline_env",
     "navigation_baselines",
     "normalized_score",
@@ -47,106 +58,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ORIENTATION_OFFSETS: tuple[tuple[int, int], ...] = ((-1, 0), (1, 0), (0, -1), (0, 1))
-"""(row, col) change of one step forward for orientation 0 Up, 1 Down, 2 Left, 3 Right."""
-
 EXACT_ALTAR_LIMIT = 8
 """Up to this many altars the oracle's visiting order is exact; above it, greedy nearest-first."""
 
-UNREACHABLE = -1
-
-State = tuple[int, int, int]
-"""An agent state: (orientation, row, col)."""
-
-Action = tuple[int, int]
-"""An engine action: (index in action_names, argument)."""
-
 EnvSource = str | EnvConfig
 """A named env or curriculum path (as SingleEnvSimulationConfig.env), or an EnvConfig."""
-
-
-@dataclass(frozen=True)
-class _Actions:
-    """The navigation actions as engine (index, arg) pairs, looked up by name."""
-
-    noop: Action
-    forward: Action
-    backward: Action
-    get_output: Action
-    rotate: tuple[Action, ...]
-
-    @classmethod
-    def of(cls, names: Sequence[str], max_args: Sequence[int]) -> _Actions:
-        """Finds each action by name; refuses an action set the oracle cannot plan with."""
-        needed = {"noop": 0, "move": 1, "rotate": 3, "get_output": 0}
-        missing = [
-            f"{name} (max arg >= {arg})"
-            for name, arg in needed.items()
-            if name not in names or max_args[list(names).index(name)] < arg
-        ]
-        if missing:
-            raise ValueError(
-                f"NavigationOracle: the game lacks the actions {', '.join(missing)}; "
-                f"it has {list(names)} with max args {list(max_args)}"
-            )
-        index = {name: list(names).index(name) for name in needed}
-        return cls(
-            noop=(index["noop"], 0),
-            forward=(index["move"], 0),
-            backward=(index["move"], 1),
-            get_output=(index["get_output"], 0),
-            rotate=tuple((index["rotate"], o) for o in range(4)),
-        )
-
-
-def _shift(cells: npt.NDArray[np.bool_], dr: int, dc: int) -> npt.NDArray[np.bool_]:
-    """``cells`` moved by (dr, dc): out[r + dr, c + dc] = cells[r, c]; cells leaving are dropped."""
-    height, width = cells.shape
-    out = np.zeros_like(cells)
-    out[max(dr, 0) : height + min(dr, 0), max(dc, 0) : width + min(dc, 0)] = cells[
-        max(-dr, 0) : height + min(-dr, 0), max(-dc, 0) : width + min(-dc, 0)
-    ]
-    return out
-
-
-def _distances(free: npt.NDArray[np.bool_], start: State) -> npt.NDArray[np.int32]:
-    """Fewest steps from ``start`` to every state, as an [orientation, row, col] array
-    (UNREACHABLE where none): a breadth-first search, one whole frontier per numpy pass."""
-    dist = np.full((4, *free.shape), UNREACHABLE, dtype=np.int32)
-    frontier = np.zeros(dist.shape, dtype=bool)
-    dist[start] = 0
-    frontier[start] = True
-    step = 0
-    while frontier.any():
-        step += 1
-        # Rotating reaches the other orientations of a cell; moving keeps the orientation.
-        reached = np.repeat(frontier.any(axis=0)[None], 4, axis=0)
-        for o, (dr, dc) in enumerate(ORIENTATION_OFFSETS):
-            reached[o] |= _shift(frontier[o], dr, dc) | _shift(frontier[o], -dr, -dc)
-        frontier = reached & free[None] & (dist == UNREACHABLE)
-        dist[frontier] = step
-    return dist
-
-
-def _path(dist: npt.NDArray[np.int32], target: State, actions: _Actions) -> list[Action]:
-    """The actions of one shortest path from the search start of ``dist`` to ``target``."""
-    height, width = dist.shape[1:]
-    o, r, c = target
-    path: list[Action] = []
-    while dist[o, r, c] > 0:
-        dr, dc = ORIENTATION_OFFSETS[o]
-        before: list[tuple[State, Action]] = [
-            ((o, r - dr, c - dc), actions.forward),
-            ((o, r + dr, c + dc), actions.backward),
-            *(((p, r, c), actions.rotate[o]) for p in range(4) if p != o),
-        ]
-        for (po, pr, pc), action in before:
-            if 0 <= pr < height and 0 <= pc < width and dist[po, pr, pc] == dist[o, r, c] - 1:
-                path.append(action)
-                o, r, c = po, pr, pc
-                break
-    path.reverse()
-    return path
 
 
 class NavigationOracle:
@@ -173,7 +89,7 @@ class NavigationOracle:
                 f"NavigationOracle: only single-agent maps are supported, this map has "
                 f"{len(agents)} agents"
             )
-        self._actions = _Actions.of(view.action_names, view.max_action_args)
+        self._actions = NavigationActions.of(view.action_names, view.max_action_args)
         agent = agents[0]
         self._start: State = (int(agent["agent:orientation"]), int(agent["r"]), int(agent["c"]))
         self._free = np.ones((view.map_height, view.map_width), dtype=bool)
@@ -196,7 +112,7 @@ class NavigationOracle:
         self.actions: list[Action] = []
         here = self._start
         for _, state in visits:
-            self.actions += _path(self._search(here), state, self._actions)
+            self.actions += shortest_path(self._search(here), state, self._actions)
             self.actions.append(self._actions.get_output)
             here = state
         self.steps = len(self.actions)
@@ -207,7 +123,7 @@ class NavigationOracle:
 
     def _search(self, state: State) -> npt.NDArray[np.int32]:
         if state not in self._searches:
-            self._searches[state] = _distances(self._free, state)
+            self._searches[state] = distances(self._free, state)
         return self._searches[state]
 
     def _pickups(self) -> list[tuple[int, State]]:
@@ -364,6 +280,29 @@ class _RandomPlayer:
         return None
 
 
+class _ExplorerPlayer:
+    """Plays a NavigationExplorer in every game: it sees only each agent's observation window."""
+
+    def __init__(self, num_envs: int) -> None:
+        self._games: list[tuple[NavigationExplorer, GameView] | None] = [None] * num_envs
+
+    def begin(self, game: int, view: GameView) -> None:
+        self._games[game] = (NavigationExplorer(view), view)
+
+    def act(self) -> npt.NDArray[np.int32]:
+        actions = []
+        for game, entry in enumerate(self._games):
+            if entry is None:
+                raise RuntimeError(f"game {game} has no explorer")
+            explorer, view = entry
+            actions.append(explorer.action(view))
+        return np.array(actions, dtype=np.int32)
+
+    def ceiling(self, game: int) -> int | None:
+        del game
+        return None
+
+
 def simulation_num_envs(episodes: int) -> int:
     """Games a Simulation of ``episodes`` episodes steps together when num_envs is unset."""
     return min(episodes, 8)
@@ -427,14 +366,20 @@ def _episodes(
     seed: int,
     episodes: int,
     num_envs: int | None,
-    oracle: bool,
+    kind: str,
 ) -> list[BaselineEpisode]:
     if episodes < 1:
         raise ValueError(f"episodes must be >= 1, got {episodes}")
     games = num_envs if num_envs is not None else simulation_num_envs(episodes)
     env = make_baseline_env(source, overrides=overrides, seed=seed, num_envs=games)
     try:
-        player: _Player = _OraclePlayer(games) if oracle else _RandomPlayer(env, seed)
+        player: _Player = (
+            _OraclePlayer(games)
+            if kind == "oracle"
+            else _ExplorerPlayer(games)
+            if kind == "explorer"
+            else _RandomPlayer(env, seed)
+        )
         return _play(env, player, episodes)
     finally:
         env.close()
@@ -450,7 +395,7 @@ def oracle_episodes(
 ) -> list[BaselineEpisode]:
     """The oracle's episodes in the real env, on the maps a Simulation with the same arguments
     (and ``num_agents=1``) plays; ``num_envs`` defaults to the Simulation's default."""
-    records = _episodes(source, overrides, seed, episodes, num_envs, oracle=True)
+    records = _episodes(source, overrides, seed, episodes, num_envs, kind="oracle")
     for record in records:
         if record.reward != record.ceiling:
             logger.warning(
@@ -462,6 +407,19 @@ def oracle_episodes(
     return records
 
 
+def explorer_episodes(
+    source: EnvSource,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    episodes: int = 1,
+    num_envs: int | None = None,
+) -> list[BaselineEpisode]:
+    """The partially observing explorer's episodes (``metta.sim.explorer``) in the real env, on
+    the maps a Simulation with the same arguments plays."""
+    return _episodes(source, overrides, seed, episodes, num_envs, kind="explorer")
+
+
 def random_episodes(
     source: EnvSource,
     *,
@@ -471,7 +429,7 @@ def random_episodes(
     num_envs: int | None = None,
 ) -> list[BaselineEpisode]:
     """The uniform-random policy's episodes in the real env (see ``random_episode_return``)."""
-    return _episodes(source, overrides, seed, episodes, num_envs, oracle=False)
+    return _episodes(source, overrides, seed, episodes, num_envs, kind="random")
 
 
 def oracle_episode_return(

@@ -124,3 +124,36 @@ def test_render_one_char_per_cell(make_driver):
     driver = make_driver("#####\n#@m_#\n#s..#\n#####")
     assert driver.env.render() == "#####\n#0m_#\n#s..#\n#####"
     assert "\x1b[" in driver.env.render(color=True)
+
+
+def test_exploration_reward_pays_each_new_cell_once_per_episode(make_driver):
+    driver = make_driver("######\n#@...#\n######", agent={"exploration_reward": 0.25}, max_steps=8)
+    driver.act(("rotate", RIGHT))
+    assert driver.rewards.tolist() == [0.0]  # turning enters no cell
+    assert driver.act(("move", 0)).tolist() == [0.25]  # (1, 2): new
+    assert driver.act(("move", 0)).tolist() == [0.25]  # (1, 3): new
+    assert driver.act(("move", 1)).tolist() == [0.0]  # back to (1, 2): seen
+    assert driver.act(("move", 1)).tolist() == [0.0]  # the start cell counts as seen
+    assert driver.act(("move", 1)).tolist() == [0.0]  # into the wall: no move, no reward
+    for _ in range(2):
+        driver.act(("noop", 0))  # step 8 ends the episode; the next one starts afresh
+    driver.env.reset()
+    driver.act(("rotate", RIGHT))
+    assert driver.act(("move", 0)).tolist() == [0.25]
+    assert driver.env.get_episode_rewards().tolist() == [0.25]
+
+
+def test_exploration_reward_is_off_by_default_and_per_group(make_driver):
+    driver = make_driver("#####\n#@..#\n#####")
+    driver.act(("rotate", RIGHT))
+    assert driver.act(("move", 0)).tolist() == [0.0]
+    config = GameConfig(
+        agent={"exploration_reward": 0.5},
+        groups={"agent": {"id": 0, "props": {"exploration_reward": 0.0}}},
+    )
+    env = MettaGridEnv(config, parse_ascii_map("#####\n#@..#\n#####"))
+    env.reset()
+    names = env.action_names
+    env.step(np.array([[names.index("rotate"), RIGHT]], dtype=np.int32))
+    _, rewards, *_ = env.step(np.array([[names.index("move"), 0]], dtype=np.int32))
+    assert rewards.tolist() == [0.0]

@@ -15,6 +15,8 @@ AgentConfig AgentConfig::parse(const ParamReader& reader, CompileContext& contex
   config.freeze_duration = static_cast<int>(reader.get_int("freeze_duration", -1, 1 << 30, 0));
   config.action_failure_penalty =
       static_cast<float>(reader.get_double("action_failure_penalty", 0.0, 1e9, 0.0));
+  config.exploration_reward =
+      static_cast<float>(reader.get_double("exploration_reward", 0.0, 1e9, 0.0));
   const std::size_t items = context.items.size();
   for (const auto value : context.item_table(reader, "max_items_per_type", 0, 255)) {
     config.max_items.push_back(static_cast<std::uint8_t>(value));

@@ -1,6 +1,7 @@
 // Agent: a player on the agent layer.
 // Config: group (id, name, reward share), freeze_duration (-1 = forever), action_failure_penalty,
-//   per-item inventory caps, per-item reward rates and counted-quantity caps.
+//   exploration_reward (paid on entering a cell for the first time in an episode), per-item
+//   inventory caps, per-item reward rates and counted-quantity caps.
 // Observation: type_id, agent:group, agent:frozen (0/1), agent:orientation, agent:color, then one
 //   inv:<item> token per held item.
 // Actions that touch it: every action acts through an agent; attack freezes and robs one; swap
@@ -26,6 +27,7 @@ struct AgentConfig {
   std::size_t group_slot = 0;  // index into CompileContext::groups
   int freeze_duration = 0;
   float action_failure_penalty = 0.0f;
+  float exploration_reward = 0.0f;
   std::vector<std::uint8_t> max_items;      // per item
   std::vector<float> reward_rate;           // per item
   std::vector<std::uint32_t> reward_cap;    // per item: count beyond which holding pays nothing
