@@ -427,6 +427,7 @@ class _Run:
             num_envs=1,
             env_overrides=env.env_overrides,
             seed=self.config.seed,
+            baselines=False,  # a replay is for watching; its scores are not reported
         )
         with self.timer("_generate_replay"):
             results = Simulation(
