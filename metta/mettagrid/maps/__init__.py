@@ -2,7 +2,8 @@
 
 Entry point: ``build_map(config, seed) -> Level``; ``config`` is any builder config (or a dict
 with a ``type`` key): random, multi_room, room_list, room_scene, ascii, maze_prim, maze_kruskal,
-varied_terrain, cylinder_world, mean_distance, terrain.
+varied_terrain, cylinder_world, mean_distance, terrain, mapgen (a tree of scenes, see
+``metta.mettagrid.maps.scenes`` and docs/maps.md).
 """
 
 from metta.mettagrid.maps.ascii import CHAR_TO_NAME, grid_to_ascii, load_ascii_map, parse_ascii_map
@@ -23,6 +24,7 @@ from metta.mettagrid.maps.mean_distance import MeanDistanceConfig
 from metta.mettagrid.maps.random_room import RandomRoomConfig
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig
 from metta.mettagrid.maps.room_scene import RoomSceneConfig
+from metta.mettagrid.maps.scenes import MapGen, MapGenConfig, load_scene_config
 from metta.mettagrid.maps.terrain_dataset import (
     NAVIGATION_TERRAIN_DATASETS,
     TERRAIN_DATASETS,
@@ -39,6 +41,8 @@ __all__ = [
     "CylinderWorldConfig",
     "Level",
     "MapConfig",
+    "MapGen",
+    "MapGenConfig",
     "MazeKruskalConfig",
     "MazePrimConfig",
     "MeanDistanceConfig",
@@ -57,6 +61,7 @@ __all__ = [
     "is_connected",
     "label_components",
     "load_ascii_map",
+    "load_scene_config",
     "parse_ascii_map",
     "parse_map_config",
     "size_label",

@@ -17,6 +17,7 @@ from metta.mettagrid.maps.mean_distance import MeanDistanceConfig, build_mean_di
 from metta.mettagrid.maps.random_room import RandomRoomConfig, build_random_room
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig, build_room_list
 from metta.mettagrid.maps.room_scene import RoomSceneConfig, build_room_scene
+from metta.mettagrid.maps.scenes import MapGenConfig, build_mapgen
 from metta.mettagrid.maps.terrain_dataset import TerrainMapConfig, build_terrain_map
 from metta.mettagrid.maps.varied_terrain import VariedTerrainConfig, build_varied_terrain
 
@@ -33,7 +34,8 @@ MapConfig = Annotated[
     | VariedTerrainConfig
     | CylinderWorldConfig
     | MeanDistanceConfig
-    | TerrainMapConfig,
+    | TerrainMapConfig
+    | MapGenConfig,
     Field(discriminator="type"),
 ]
 """Any builder config; a dict picks its class by its ``type`` key."""
@@ -53,6 +55,7 @@ _BUILDERS: dict[type, Callable[[Any, np.random.Generator], Level]] = {
     CylinderWorldConfig: build_cylinder_world,
     MeanDistanceConfig: build_mean_distance,
     TerrainMapConfig: build_terrain_map,
+    MapGenConfig: build_mapgen,
 }
 
 
