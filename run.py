@@ -40,7 +40,8 @@ def main() -> None:
     # - TrainerConfig: PPO with V-trace, batch 2,048 in segments of 16 steps, 4 update epochs of
     #   4 minibatches, Adam at 1e-3, entropy 0.01, gamma 0.99, no value clipping;
     # - environment: the varied navigation curriculum (open rooms, altars out of sight, mazes,
-    #   varied terrain, cylinders; 8 to 40 cells a side) in 32 one-agent games;
+    #   varied terrain, rooms joined by gaps, cylinders; 8 to 40 cells a side) in 32 one-agent
+    #   games;
     # - agent: the "small" CNN-LSTM preset (the view turned to the agent's heading, raw item
     #   counts); the trainer builds the policy store, optimizer,
     #   experience buffer, kickstarter and monitors from these settings;

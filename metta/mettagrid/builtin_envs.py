@@ -32,11 +32,21 @@ from metta.mettagrid.env_config import EnvConfig, apply_overrides
 from metta.mettagrid.maps import (
     CylinderWorldConfig,
     MapConfig,
+    MapGenConfig,
     MazeKruskalConfig,
     MazePrimConfig,
     MeanDistanceConfig,
     RandomRoomConfig,
     VariedTerrainConfig,
+)
+from metta.mettagrid.maps.scenes import (
+    BSPConfig,
+    ChildSpec,
+    MakeConnectedConfig,
+    RandomConfig,
+    RandomSceneCandidate,
+    RandomSceneConfig,
+    RoomGridConfig,
 )
 from metta.mettagrid.navigation_evals import NAVIGATION_EVAL_PATHS
 
@@ -189,6 +199,26 @@ def _navigation_rooms(
     return _bucketed(navigation_room_env(num_agents), buckets, overrides, seed)
 
 
+def _walled_rooms(altars: int) -> MapGenConfig:
+    """Rooms joined by gaps and corridors (a BSP partition, or a grid of 2 to 9 rooms whose
+    walls get one opening per region), with ``altars`` altars and the agent anywhere: targets
+    are often in sight behind a wall, so the policy learns to route through the opening."""
+    place = ChildSpec(scene=RandomConfig(objects={"altar": altars}, agents=1))
+    connect = ChildSpec(scene=MakeConnectedConfig())
+    grids = [(1, 2), (2, 1), (2, 2), (2, 3), (3, 3)]
+    candidates = [
+        RandomSceneCandidate(scene=BSPConfig(rooms=rooms, children=(place,))) for rooms in (3, 5)
+    ] + [
+        RandomSceneCandidate(
+            scene=RoomGridConfig(rows=rows, columns=columns, children=(connect, place))
+        )
+        for rows, columns in grids
+    ]
+    return MapGenConfig(
+        width=20, height=20, border_width=1, root=RandomSceneConfig(candidates=tuple(candidates))
+    )
+
+
 def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]:
     """The varied navigation curriculum's children: (single-agent env template, buckets) by
     family; integer ranges are half-open, ``[lo, hi)``. Each family pairs map sizes with a step
@@ -234,6 +264,10 @@ def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]
             )
             for style in ("sparse", "balanced", "dense", "maze")
         },
+        "walled_rooms": (
+            env(_walled_rooms(4), 200),
+            {"map_builder.width": {"range": [11, 31]}, "map_builder.height": {"range": [11, 31]}},
+        ),
         "cylinders": (
             env(CylinderWorldConfig(width=24, height=24, objects={"altar": 4}), 200),
             {"map_builder.width": {"range": [16, 37]}, "map_builder.height": {"range": [16, 37]},
@@ -246,8 +280,8 @@ def _navigation_varied(
     num_agents: int, seed: int, overrides: Mapping[str, Any] | None
 ) -> Curriculum:
     """Single-agent navigation over every terrain family (open rooms, altars out of sight,
-    mazes, varied terrain, cylinders), from rooms the agent sees whole to maps four times wider
-    than its view: the curriculum whose policies transfer to unseen maps."""
+    mazes, varied terrain, rooms joined by gaps, cylinders), from rooms the agent sees whole to
+    maps four times wider than its view: the curriculum whose policies transfer to unseen maps."""
     if num_agents != 1:
         raise ValueError(
             f"num_agents: the varied navigation curriculum has one agent per game, got "
