@@ -21,7 +21,6 @@ from typing import Any
 
 import torch
 import yaml
-from omegaconf import DictConfig
 
 from metta.agent.policy_store import PolicyStore
 from metta.common.overrides import apply_overrides
@@ -70,9 +69,7 @@ def run_config_from_args(
 
 
 def _load_policy(uri: str, device: str) -> Any:
-    settings = {"device": device, "policy_cache_size": 1}
-    settings["trainer"] = {"checkpoint": {"checkpoint_dir": "."}}
-    store = PolicyStore(DictConfig(settings), wandb_run=None)
+    store = PolicyStore.create(device, policy_cache_size=1)
     return store.policy_record(uri, selector_type="latest")
 
 

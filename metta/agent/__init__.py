@@ -1,6 +1,6 @@
 """MettaAgent (component-graph policy), its factory, and the PolicyStore / PolicyRecord API."""
 
-from metta.agent.agent_config import AgentConfig, ComponentSpec, parse_agent_config
+from metta.agent.agent_config import AgentArchitectureConfig, ComponentSpec, parse_agent_config
 from metta.agent.checkpoint import (
     CHECKPOINT_FORMAT,
     CheckpointError,
@@ -19,7 +19,7 @@ from metta.agent.presets import AGENT_PRESETS, agent_preset
 __all__ = [
     "AGENT_PRESETS",
     "CHECKPOINT_FORMAT",
-    "AgentConfig",
+    "AgentArchitectureConfig",
     "CheckpointError",
     "ComponentSpec",
     "MettaAgent",

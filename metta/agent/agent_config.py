@@ -14,8 +14,10 @@ from omegaconf import DictConfig, OmegaConf
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = [
+    "AGENT_CLASS_PATH",
+    "OBSERVATION_KEY",
     "REQUIRED_COMPONENTS",
-    "AgentConfig",
+    "AgentArchitectureConfig",
     "ComponentSpec",
     "ObservationsConfig",
     "SourceRef",
@@ -24,6 +26,12 @@ __all__ = [
 ]
 
 REQUIRED_COMPONENTS = ("_obs_", "_core_", "_action_embeds_", "_action_", "_value_")
+
+AGENT_CLASS_PATH = "metta.agent.metta_agent.MettaAgent"
+"""The one agent class a config may name in ``_target_``: every config builds a MettaAgent."""
+
+OBSERVATION_KEY = "grid_obs"
+"""The one ``observations.obs_key``: observations are always the token tensor, under this key."""
 
 
 class SourceRef(BaseModel):
@@ -55,9 +63,9 @@ class ComponentSpec(BaseModel):
     l2_init_scale: float = 1.0
     """Per-layer weight of the L2-init loss (0 disables it for the layer)."""
     analyze_weights: bool | None = None
-    """Reference flag for weight analysis; kept for config compatibility."""
+    """Report this layer's singular-value metrics every ``analyze_weights_interval`` epochs."""
     effective_rank: bool | None = None
-    """Reference flag for effective-rank analysis; kept for config compatibility."""
+    """Same as ``analyze_weights`` (either flag adds the layer to the weight metrics)."""
     output_size: int | None = Field(default=None, gt=0)
     """Hidden size of the ``_core_`` LSTM."""
 
@@ -86,31 +94,55 @@ class ComponentSpec(BaseModel):
 
 
 class ObservationsConfig(BaseModel):
-    """Where observations are found (kept for the reference's config form)."""
+    """Where the policy reads its observations: the reference YAML's ``observations`` section."""
 
     model_config = ConfigDict(extra="forbid")
 
-    obs_key: str = "grid_obs"
-    """Observation key of the reference; observations here are always the token tensor."""
+    obs_key: str = OBSERVATION_KEY
+    """Observation key; only ``grid_obs`` (the token tensor) exists, any other is refused."""
+
+    @field_validator("obs_key")
+    @classmethod
+    def _token_observations_only(cls, value: str) -> str:
+        """A config reading another key would silently get the tokens: refuse it instead."""
+        if value != OBSERVATION_KEY:
+            raise ValueError(
+                f"obs_key {value!r} is not an observation of this env; the only one is "
+                f"{OBSERVATION_KEY!r} (the token tensor)"
+            )
+        return value
 
 
-class AgentConfig(BaseModel):
-    """The whole agent: agent-level settings plus the component graph."""
+class AgentArchitectureConfig(BaseModel):
+    """The policy network: agent-level settings plus the component graph (the seed's ``agent``
+    mapping). Not the engine's per-agent game settings, ``metta.mettagrid.config.AgentConfig``."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     target: str | None = Field(default=None, alias="_target_")
-    """Ignored class path of the reference's YAML (``metta.agent.metta_agent.MettaAgent``)."""
+    """Agent class of the reference's YAML: None or ``metta.agent.metta_agent.MettaAgent``
+    (the class every config builds); any other class is refused."""
     clip_range: float = Field(default=0.0, ge=0)
     """Weight clipping: each layer is clamped to clip_range * largest_init * clip_scale; 0 = off."""
     analyze_weights_interval: int = Field(default=300, ge=0)
-    """Epochs between weight analyses (kept for config compatibility)."""
+    """Epochs between weight metrics of the layers flagged ``analyze_weights``; 0 = never."""
     l2_init_weight_update_interval: int = Field(default=0, ge=0)
     """Epochs between moves of the L2-init reference weights towards the current ones; 0 = never."""
     observations: ObservationsConfig = Field(default_factory=ObservationsConfig)
     """Observation settings of the reference's YAML."""
     components: dict[str, ComponentSpec]
     """The component graph, by name; needs _obs_, _core_, _action_embeds_, _action_, _value_."""
+
+    @field_validator("target")
+    @classmethod
+    def _builds_metta_agent(cls, value: str | None) -> str | None:
+        """Another agent class would silently be built as a MettaAgent: refuse it instead."""
+        if value is not None and value != AGENT_CLASS_PATH:
+            raise ValueError(
+                f"_target_ {value!r} is not built by this library; agent configs build "
+                f"{AGENT_CLASS_PATH!r} (name it or leave _target_ out)"
+            )
+        return value
 
     @field_validator("components")
     @classmethod
@@ -140,15 +172,17 @@ def to_plain_dict(config: Any) -> Any:
     return config
 
 
-def parse_agent_config(config: AgentConfig | Mapping[str, Any] | DictConfig) -> AgentConfig:
+def parse_agent_config(
+    config: AgentArchitectureConfig | Mapping[str, Any] | DictConfig,
+) -> AgentArchitectureConfig:
     """Validates an agent mapping; a ValueError names the bad component and field."""
-    if isinstance(config, AgentConfig):
+    if isinstance(config, AgentArchitectureConfig):
         return config
     plain = to_plain_dict(config)
     if not isinstance(plain, dict):
         raise TypeError(f"agent config must be a mapping, got {type(config).__name__}")
     try:
-        return AgentConfig.model_validate(plain)
+        return AgentArchitectureConfig.model_validate(plain)
     except ValidationError as error:
         lines = []
         for item in error.errors():

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from omegaconf import DictConfig
 
-from metta.agent.agent_config import AgentConfig, to_plain_dict
+from metta.agent.agent_config import AgentArchitectureConfig, to_plain_dict
 from metta.agent.metta_agent import MettaAgent
 from metta.agent.presets import agent_preset
 
@@ -55,14 +55,14 @@ def environment_features(env_like: Any) -> dict[str, dict[str, Any]]:
 
 
 def resolve_agent_config(
-    config: str | AgentConfig | Mapping[str, Any] | DictConfig | None,
-) -> tuple[AgentConfig | dict[str, Any], str | None]:
+    config: str | AgentArchitectureConfig | Mapping[str, Any] | DictConfig | None,
+) -> tuple[AgentArchitectureConfig | dict[str, Any], str | None]:
     """Splits the seed's ``{"device", "agent": {...}}`` form; returns (agent config, device)."""
     if config is None:
         return agent_preset("default"), None
     if isinstance(config, str):
         return agent_preset(config), None
-    if isinstance(config, AgentConfig):
+    if isinstance(config, AgentArchitectureConfig):
         return config, None
     plain = to_plain_dict(config)
     if not isinstance(plain, dict):
@@ -121,7 +121,7 @@ def attach_to_environment(
 
 def make_policy(
     env_like: Any,
-    config: str | AgentConfig | Mapping[str, Any] | DictConfig | None = None,
+    config: str | AgentArchitectureConfig | Mapping[str, Any] | DictConfig | None = None,
     device: str | torch.device | None = None,
     seed: int | None = None,
 ) -> MettaAgent:

@@ -17,7 +17,7 @@ from omegaconf import DictConfig
 from torch import nn
 
 from metta.agent.action_space import ActionSpace
-from metta.agent.agent_config import AgentConfig, parse_agent_config
+from metta.agent.agent_config import AgentArchitectureConfig, parse_agent_config
 from metta.agent.components import (
     BuildContext,
     Component,
@@ -80,7 +80,7 @@ class MettaAgent(nn.Module):
         obs_width: int,
         obs_height: int,
         feature_normalizations: Mapping[int, float],
-        config: AgentConfig | Mapping[str, Any] | DictConfig,
+        config: AgentArchitectureConfig | Mapping[str, Any] | DictConfig,
         device: str | torch.device = "cpu",
         num_features: int | None = None,
     ) -> None:

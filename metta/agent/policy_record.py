@@ -107,10 +107,6 @@ class PolicyRecord:
         path = path_from_uri(self.uri)
         return None if path is None else str(path)
 
-    def local_path(self) -> str | None:
-        """Alias of ``file_path`` (the reference's name)."""
-        return self.file_path
-
     @property
     def policy(self) -> nn.Module:
         """The policy module, loaded from ``uri`` on first access."""

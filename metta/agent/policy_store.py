@@ -34,25 +34,62 @@ logger = logging.getLogger(__name__)
 
 
 class PolicyStore:
-    """Checkpoint manager; see the module docstring for the config it takes."""
+    """Checkpoint manager: ``PolicyStore(cfg)`` takes the seed's config (module docstring);
+    :meth:`create` takes the same settings as arguments."""
 
     def __init__(
-        self, cfg: DictConfig | Mapping[str, Any] | None = None, wandb_run: Any = None
+        self, cfg: DictConfig | Mapping[str, Any] | None = None, wandb_run: object = None
     ) -> None:
+        """Reads the seed's config. ``wandb_run`` is the seed's argument: only None is accepted,
+        since this store neither uploads to nor downloads from Weights & Biases."""
+        if wandb_run is not None:
+            raise ValueError(
+                "PolicyStore: wandb_run must be None; this store keeps checkpoints in local "
+                "files only (log to W&B through RunConfig.logging instead)"
+            )
         plain = to_plain_dict(cfg) if cfg is not None else {}
         if not isinstance(plain, dict):
             raise TypeError(f"PolicyStore cfg: expected a mapping, got {type(cfg).__name__}")
-        self.device = torch.device(plain.get("device") or "cpu")
-        self.cache = PolicyCache(int(plain.get("policy_cache_size", 10)))
         trainer = plain.get("trainer") or {}
         checkpoint = trainer.get("checkpoint") or {} if isinstance(trainer, dict) else {}
         checkpoint_dir = checkpoint.get("checkpoint_dir") if isinstance(checkpoint, dict) else None
         if checkpoint_dir is None and plain.get("run_dir"):
             checkpoint_dir = str(Path(plain["run_dir"]) / "checkpoints")
+        self._configure(
+            device=plain.get("device") or "cpu",
+            checkpoint_dir=checkpoint_dir,
+            policy_cache_size=int(plain.get("policy_cache_size", 10)),
+            run_name=plain.get("run"),
+            seed=plain.get("seed"),
+        )
+
+    @classmethod
+    def create(
+        cls,
+        device: str | torch.device = "cpu",
+        checkpoint_dir: str | Path | None = None,
+        policy_cache_size: int = 10,
+        run_name: str | None = None,
+        seed: int | None = None,
+    ) -> PolicyStore:
+        """A store from explicit settings (what the seed's config holds, without the mapping)."""
+        store = cls.__new__(cls)
+        store._configure(device, checkpoint_dir, policy_cache_size, run_name, seed)
+        return store
+
+    def _configure(
+        self,
+        device: str | torch.device,
+        checkpoint_dir: str | Path | None,
+        policy_cache_size: int,
+        run_name: str | None,
+        seed: int | None,
+    ) -> None:
+        self.device = torch.device(device)
+        self.cache = PolicyCache(policy_cache_size)
         self.checkpoint_dir = None if checkpoint_dir is None else str(checkpoint_dir)
-        self.run_name = plain.get("run")
-        self.wandb_run = wandb_run
-        self.rng = random.Random(plain.get("seed"))
+        self.run_name = run_name
+        self.rng = random.Random(seed)
 
     # ----------------------------------------------------------------------------- saving
 

@@ -1,9 +1,10 @@
 """Environment: the vectorised MettaGrid env of metta.api, driven by a curriculum.
 
 Data flow: curriculum.get_task() -> EnvConfig -> map built (seeded by env seed, game, episode)
--> engine game -> ... episode ends -> its score (mean agent reward) goes back to the task, the
-game gets its next task and map at once, and the episode's infos gain the curriculum keys of
-spec/mettagrid.md §7.2. Maps for the next episodes are built ahead on a background thread, so a
+-> engine game -> ... episode ends: the env hands the finished game ids to
+``_start_next_episodes``, which queues each game's next task and map, scores the finished
+episodes (mean agent reward) to their tasks and adds the curriculum keys of spec/mettagrid.md
+§7.2 to their infos. Maps for the next episodes are built ahead on a background thread, so a
 reset never waits for a map builder.
 """
 
@@ -13,13 +14,12 @@ import logging
 import queue
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import torch
 
 from metta.mettagrid.builtin_envs import make_curriculum, simple_env
 from metta.mettagrid.config import GameConfig
@@ -156,23 +156,25 @@ class CurriculumVecEnv(MettaGridVecEnv):
         num_threads: int | None,
         seed: int,
         is_training: bool,
-        device: torch.device,
+        device: str,
         prefetch_maps: bool = True,
     ) -> None:
         self.curriculum = curriculum
         self.device = device
-        """Where the training loop sends this env's observations (the rollout's default)."""
+        """Where the training loop sends this env's observations (the rollout's default), as a
+        torch device string ("cpu", "cuda:0"); the env itself never touches torch."""
         self.is_training = is_training
         self._planner = _EpisodePlanner(curriculum, num_envs, num_agents, seed)
         self._desync_rng = np.random.default_rng([seed, 7919])
-        # The engine holds two plans per game: the episode playing and the one queued after it.
-        # The provider is called right after a game starts its queued episode (and once at
-        # construction), so each call promotes pending -> playing and queues a new plan.
+        # Per game: the plan of the episode playing and the plan the engine has queued for the
+        # next one (each game always has one queued; see MettaGridVecEnv).
         self._playing: list[_Episode | None] = [None] * num_envs
-        self._pending: list[_Episode | None] = [None] * num_envs
-        self._finished: dict[int, _Episode] = {}
+        self._queued: list[_Episode | None] = [None] * num_envs
         super().__init__(
-            map_provider=self._provide_map, num_envs=num_envs, num_threads=num_threads, seed=seed
+            map_provider=self._plan_next_episode,
+            num_envs=num_envs,
+            num_threads=num_threads,
+            seed=seed,
         )
         if prefetch_maps:
             self._planner.start_prefetch()
@@ -180,22 +182,43 @@ class CurriculumVecEnv(MettaGridVecEnv):
         # maps it holds) behind; the finaliser must not hold the env itself.
         self._stop_planner = weakref.finalize(self, self._planner.stop)
 
-    def _provide_map(self, game: int) -> tuple[GameConfig, npt.NDArray[np.str_]]:
-        started = self._pending[game]
-        if started is not None:
-            if self._playing[game] is not None:
-                self._finished[game] = self._playing[game]
-            self._playing[game] = started
+    def _plan_next_episode(self, game: int) -> tuple[GameConfig, npt.NDArray[np.str_]]:
+        """The map provider: the next plan of ``game``, which the engine queues at once.
+
+        A game's first plan (at construction, or after a seeded reset) is shortened in training.
+        """
+        first = self._queued[game] is None
         episode = self._planner.next(game)
-        self._pending[game] = episode
+        self._queued[game] = episode
         config = episode.game
-        if started is None and self.is_training and config.max_steps > 1:
+        if first and self.is_training and config.max_steps > 1:
             # Training starts every game at a different point of its episode (as the reference
             # does), so episode ends and resets spread out instead of arriving together.
             steps = int(self._desync_rng.integers(1, config.max_steps + 1))
             config = config.model_copy(update={"max_steps": steps})
             episode.desync = True
         return config, episode.grid
+
+    def _start_next_episodes(
+        self, games: Sequence[int], ended: Sequence[dict[str, Any]] | None
+    ) -> None:
+        """``games`` now play their queued plans and get new ones queued; the plans they finished
+        are scored with the ``ended`` infos, which gain the curriculum keys (a reset's
+        interrupted episodes are not scored).
+
+        Every next task is drawn before any finished one is scored, so the curriculum sees the
+        same sequence of draws and completions however many games end in one step.
+        """
+        finished = []
+        for game in games:
+            finished.append(self._playing[game])
+            self._playing[game] = self._queued[game]
+        super()._start_next_episodes(games, ended)
+        if ended is not None:
+            for episode, info in zip(finished, ended, strict=True):
+                if episode is None:
+                    raise RuntimeError(f"game {info['env_id']}: an episode ended before any began")
+                self._score(episode, info)
 
     def reset(self, seed: int | None = None) -> tuple[Any, list[dict[str, Any]]]:
         """Restarts every game (an interrupted episode is not scored).
@@ -213,22 +236,13 @@ class CurriculumVecEnv(MettaGridVecEnv):
             self._planner.restart(seed)
             self._desync_rng = np.random.default_rng([seed, 7919])
             self._playing = [None] * self.num_envs
-            self._pending = [None] * self.num_envs
-            self._queue_next_maps()
-        result = super().reset(seed)
-        self._finished.clear()
-        return result
+            self._queued = [None] * self.num_envs
+            self._queue_next_maps(range(self.num_envs))
+        return super().reset(seed)
 
-    def recv(self) -> tuple[Any, ...]:
-        """Results of the last send(); each finished episode's info gains the curriculum keys."""
-        obs, rewards, terminals, truncations, infos = super().recv()
-        for info in infos:
-            self._add_curriculum_info(info)
-        return obs, rewards, terminals, truncations, infos
-
-    def _add_curriculum_info(self, info: dict[str, Any]) -> None:
-        game = int(info["env_id"])
-        episode = self._finished.pop(game)
+    def _score(self, episode: _Episode, info: dict[str, Any]) -> None:
+        """Reports a finished episode's score (mean agent reward) to its task and adds the
+        curriculum keys of spec/mettagrid.md §7.2 to its info."""
         score = float(info["episode_return"])
         if episode.desync:
             info["desync_episode"] = True  # shortened first episode: not scored anywhere
@@ -305,7 +319,7 @@ def Environment(  # noqa: N802  (the seed's factory name)
     batch_size: int | None = None,
     seed: int = 0,
     is_training: bool = True,
-    device: str | torch.device = "cpu",
+    device: object = "cpu",
     env_overrides: Mapping[str, Any] | None = None,
     curriculum: Curriculum | None = None,
     **unsupported: Any,
@@ -320,9 +334,9 @@ def Environment(  # noqa: N802  (the seed's factory name)
     game; ``num_envs`` games run on ``num_workers`` threads (default: all cores). ``batch_size``
     (the reference's envs per recv batch) must equal ``num_envs``: the engine always steps every
     game. ``is_training`` staggers the first episodes; ``device`` is kept as ``env.device``, the
-    default device of ``Agent(env)`` and of the training loop; ``env_overrides`` is a nested dict
-    applied to every task's config. The env resets itself on first use if ``reset()`` was not
-    called, as the reference's did when built.
+    default device of ``Agent(env)`` and of the training loop (a ``torch.device`` is kept as its
+    string); ``env_overrides`` is a nested dict applied to every task's config. The env resets
+    itself on first use if ``reset()`` was not called, as the reference's did when built.
     """
     _check_arguments(
         unsupported,
@@ -358,5 +372,5 @@ def Environment(  # noqa: N802  (the seed's factory name)
         num_threads=num_workers,
         seed=seed,
         is_training=is_training,
-        device=torch.device(device),
+        device=str(device),
     )

@@ -20,12 +20,13 @@ Public contract (DESIGN.md):
   not held up: resets run in the same parallel pass.
 - Maps: either one ``config`` plus one ``map_grid`` (a numpy array of object names, e.g. from
   ``metta.mettagrid.maps.ascii.load_ascii_map``) for every game and episode, or a
-  ``map_provider(game_index) -> (GameConfig, map_grid)``. The provider is called once per game at
-  construction (the first episode), once per game in every reset() (for the episode after the
-  one reset starts) and once for a game whose episode ended (again for the episode after the one
-  that just started), so every episode gets a fresh map and the call happens outside the native
-  step. All maps need the same number of agents, and all configs the same window, token count,
-  items and action set.
+  ``map_provider(game_index) -> (GameConfig, map_grid)``. Each game always has one map queued:
+  the one its next episode starts on (a reset or an episode end starts it). The provider is
+  called once per game at construction (the first episode) and, through
+  ``_start_next_episodes``, once for each game that has just started its queued episode (every
+  game in reset(), the finished ones after a step), so every episode gets a fresh map and the
+  call happens outside the native step. All maps need the same number of agents, and all
+  configs the same window, token count, items and action set.
 - Determinism: episode e of game g is seeded from (seed, g, e), so results are bit-identical for
   any ``num_threads`` and do not depend on the other games of the batch.
 """
@@ -33,7 +34,7 @@ Public contract (DESIGN.md):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -234,7 +235,7 @@ class MettaGridVecEnv:
         check_seed(seed)
         self._next_seed = seed + 1
         self._batch.reset(seed)
-        self._queue_next_maps()
+        self._start_next_episodes(range(self._num_envs), None)
         # Like PufferLib's async_reset: the next recv() returns these first observations (with
         # zero rewards and flags), which is where a rollout loop of recv/act/send starts.
         self._infos = []
@@ -243,11 +244,20 @@ class MettaGridVecEnv:
         self._started = True
         return self._obs, []
 
-    def _queue_next_maps(self) -> None:
-        """Asks the map provider (if any) for every game's next episode."""
+    def _queue_next_maps(self, games: Iterable[int]) -> None:
+        """Asks the map provider (if any) for the map each game of ``games`` plays next."""
         if self._provider is not None:
-            for game in range(self._num_envs):
+            for game in games:
                 self._batch.set_next(game, *self._provide(game))
+
+    def _start_next_episodes(
+        self, games: Sequence[int], ended: Sequence[dict[str, Any]] | None
+    ) -> None:
+        """Called when ``games`` have just started the episode queued for them: after their
+        episodes ended (``ended``: those episodes' infos, in the order of ``games``) or on a
+        reset (``ended`` None: the interrupted episodes are not reported). Queues each game's
+        next map; subclasses extend it to keep per-episode bookkeeping."""
+        self._queue_next_maps(games)
 
     def send(self, actions: npt.NDArray[np.int32]) -> None:
         """Steps every game with ``actions`` (int32 [num_agents, 2]); results come from recv().
@@ -301,13 +311,10 @@ class MettaGridVecEnv:
         return self.recv()
 
     def _collect_episodes(self) -> list[dict[str, Any]]:
-        infos = []
-        for game, done in enumerate(self._batch.episodes_done()):
-            if not done:
-                continue
-            infos.append(self._episode_info(game))
-            if self._provider is not None:
-                self._batch.set_next(game, *self._provide(game))
+        """Infos of the episodes that ended in this step; those games start their next ones."""
+        finished = [game for game, done in enumerate(self._batch.episodes_done()) if done]
+        infos = [self._episode_info(game) for game in finished]
+        self._start_next_episodes(finished, infos)
         return infos
 
     def _episode_info(self, game: int) -> dict[str, Any]:

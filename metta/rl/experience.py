@@ -6,11 +6,11 @@ yields :class:`Minibatch` es of whole segments -> ``process_minibatch_update``.
 
 Every buffer is ``[S, H, ...]``: ``S = batch_size // bptt_horizon`` segments (rows) of
 ``H = bptt_horizon`` consecutive steps of one agent. Index ``t`` of a row holds the observation at
-``t``, the action, log-prob and value computed from it, and the reward / done that arrived *with*
-that observation (see ``metta.rl.advantage``). The last column of a row only bootstraps the one
-before it. The agents of one recv batch (a contiguous id range of ``agents_per_batch`` agents)
-advance in lockstep and always own a contiguous block of rows, so storing is plain slicing with no
-index tensors and no host synchronisation.
+``t``, the action, log-prob and value computed from it, and the reward, terminal and truncation
+flags that arrived *with* that observation (see ``metta.rl.advantage``). The last column of a row
+only bootstraps the one before it. The agents of one recv batch (a contiguous id range of
+``agents_per_batch`` agents) advance in lockstep and always own a contiguous block of rows, so
+storing is plain slicing with no index tensors and no host synchronisation.
 
 Fixes against the reference: the segment count must be a multiple of the agent count (the reference
 allowed a batch to overwrite a row completed earlier in the same rollout); a store into a full
@@ -21,6 +21,7 @@ shuffle once per epoch instead of drawing independent minibatches.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Literal, Protocol
@@ -40,9 +41,28 @@ class _Space(Protocol):
     dtype: Any
 
 
-def episode_ends(dones: torch.Tensor, truncateds: torch.Tensor) -> torch.Tensor:
+def episode_ends(terminals: torch.Tensor, truncations: torch.Tensor) -> torch.Tensor:
     """Terminals and truncations alike end an episode (MettaGrid ends episodes by truncation)."""
-    return torch.clamp(dones + truncateds, max=1.0)
+    return torch.clamp(terminals + truncations, max=1.0)
+
+
+_REFERENCE_NAMES = {"dones": "terminals", "truncateds": "truncations"}
+"""The reference's (and the seed's ``experience.dones``) names of the flag buffers."""
+
+
+def _renamed(owner: str, old: str) -> property:
+    """A read-only alias ``old`` of ``_REFERENCE_NAMES[old]`` that warns (DeprecationWarning)."""
+    new = _REFERENCE_NAMES[old]
+
+    def read(self: object) -> torch.Tensor:
+        warnings.warn(
+            f"{owner}.{old} is deprecated; use {owner}.{new} (the engine's name)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(self, new)
+
+    return property(read, doc=f"Deprecated alias of ``{new}`` (the reference's name).")
 
 
 @dataclass(frozen=True)
@@ -58,8 +78,8 @@ class Minibatch:
     logprobs: torch.Tensor
     values: torch.Tensor
     rewards: torch.Tensor
-    dones: torch.Tensor
-    truncateds: torch.Tensor
+    terminals: torch.Tensor
+    truncations: torch.Tensor
     advantages: torch.Tensor
     returns: torch.Tensor
     ratio: torch.Tensor
@@ -72,11 +92,14 @@ class Minibatch:
     @property
     def episode_ends(self) -> torch.Tensor:
         """1 where an episode ended (terminal or truncated) on arriving at that step, else 0."""
-        return episode_ends(self.dones, self.truncateds)
+        return episode_ends(self.terminals, self.truncations)
+
+    dones = _renamed("Minibatch", "dones")
+    truncateds = _renamed("Minibatch", "truncateds")
 
     def __getitem__(self, key: str) -> torch.Tensor:
         """Dict-style access for code written against the reference's minibatch dict."""
-        if key not in {f.name for f in fields(self)}:
+        if key not in {f.name for f in fields(self)} and key not in _REFERENCE_NAMES:
             raise KeyError(f"Minibatch has no field {key!r}")
         return getattr(self, key)
 
@@ -109,7 +132,12 @@ class Experience:
     reference replayed every segment from zeros). ``reset_lstm_on_done`` zeroes an
     agent's rollout LSTM state when its episode ended, and makes ``process_minibatch_update``
     pass the episode starts to the policy as ``dones=`` (off = the reference's behaviour).
+    ``terminals`` and ``truncations`` hold the flags as 0.0/1.0 (``dones`` and ``truncateds``,
+    the reference's names, are deprecated aliases).
     """
+
+    dones = _renamed("Experience", "dones")
+    truncateds = _renamed("Experience", "truncateds")
 
     def __init__(
         self,
@@ -181,8 +209,8 @@ class Experience:
         self.logprobs = torch.zeros(**scalar)
         self.values = torch.zeros(**scalar)
         self.rewards = torch.zeros(**scalar)
-        self.dones = torch.zeros(**scalar)
-        self.truncateds = torch.zeros(**scalar)
+        self.terminals = torch.zeros(**scalar)
+        self.truncations = torch.zeros(**scalar)
         self.ratio = torch.ones(**scalar)
         self._advantages: torch.Tensor | None = None
 
@@ -252,8 +280,6 @@ class Experience:
         """True once every segment of the buffer is complete."""
         return self.full_rows >= self.segments
 
-    full = ready_for_training
-
     def batch_start(self, env_id: slice) -> int:
         """Checks that ``env_id`` is one recv batch's agent range and returns its first id."""
         if not isinstance(env_id, slice) or env_id.step not in (None, 1):
@@ -274,16 +300,17 @@ class Experience:
         actions: torch.Tensor,
         logprobs: torch.Tensor,
         rewards: torch.Tensor,
-        dones: torch.Tensor,
+        terminals: torch.Tensor,
         truncations: torch.Tensor,
         values: torch.Tensor,
         env_id: slice,
-        mask: np.ndarray | torch.Tensor,
+        *,
         lstm_state: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> int:
-        """Writes one time step of a recv batch; returns the number of active agents (``mask``).
+        """Writes one time step of the recv batch ``env_id``; returns its number of agents.
 
-        ``mask`` does not gate storage (as the reference); pass a numpy mask to avoid a device sync.
+        Every agent of the batch is stored: segments are whole rows, so there is no mask (the
+        reference took one and ignored it). ``lstm_state`` replaces the batch's stored state.
         """
         start = self.batch_start(env_id)
         if self.ready_for_training:
@@ -302,8 +329,8 @@ class Experience:
         self.logprobs[rows, t].copy_(logprobs.reshape(n), non_blocking=True)
         self.values[rows, t].copy_(values.reshape(n), non_blocking=True)
         self.rewards[rows, t].copy_(rewards.reshape(n), non_blocking=True)
-        self.dones[rows, t].copy_(dones.reshape(n), non_blocking=True)
-        self.truncateds[rows, t].copy_(truncations.reshape(n), non_blocking=True)
+        self.terminals[rows, t].copy_(terminals.reshape(n), non_blocking=True)
+        self.truncations[rows, t].copy_(truncations.reshape(n), non_blocking=True)
         if lstm_state is not None:
             self.set_lstm_state(start, *lstm_state)
 
@@ -314,7 +341,7 @@ class Experience:
             self.full_rows += n
         else:
             self._batch_t[start] = t + 1
-        return int(mask.sum())
+        return n
 
     def record_segment_start(
         self, env_id: slice, lstm_h: torch.Tensor | None, lstm_c: torch.Tensor | None
@@ -380,7 +407,7 @@ class Experience:
 
     def episode_ends(self) -> torch.Tensor:
         """1 where an episode ended (terminal or truncated) on arriving at that step, else 0."""
-        return episode_ends(self.dones, self.truncateds)
+        return episode_ends(self.terminals, self.truncations)
 
     def reset_importance_sampling_ratios(self) -> None:
         """Sets the stored importance ratios back to 1 (start of a training phase)."""
@@ -479,8 +506,8 @@ class Experience:
             logprobs=self.logprobs[indices],
             values=values,
             rewards=self.rewards[indices],
-            dones=self.dones[indices],
-            truncateds=self.truncateds[indices],
+            terminals=self.terminals[indices],
+            truncations=self.truncations[indices],
             advantages=mb_advantages,
             returns=mb_advantages + values,
             ratio=self.ratio[indices],
@@ -498,15 +525,16 @@ class Experience:
         return states[indices].transpose(0, 1).contiguous()
 
     def stats(self) -> dict[str, float]:
-        """Means of the stored fields (one host sync), as the reference's ``experience/*``."""
+        """Means of the stored fields (one host sync), logged as ``experience/*`` (the reference's
+        ``dones``/``truncateds`` are ``terminals``/``truncations``)."""
         filled = [t for t in self._batch_t.values() if t > 0]
         actions = self.actions.float()
         return {
             "rewards": self.rewards.mean().item(),
             "values": self.values.mean().item(),
             "logprobs": self.logprobs.mean().item(),
-            "dones": self.dones.mean().item(),
-            "truncateds": self.truncateds.mean().item(),
+            "terminals": self.terminals.mean().item(),
+            "truncations": self.truncations.mean().item(),
             "ratio": self.ratio.mean().item(),
             "ep_lengths": float(np.mean(filled)) if filled else 0.0,
             "actions_mean": actions.mean().item(),

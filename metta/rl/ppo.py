@@ -1,7 +1,8 @@
 """The PPO loss terms as short pure functions (CleanRL's names: ratio, pg_loss, v_loss, ...).
 
 All inputs are tensors of one shape (the trained steps of a minibatch); every term is a mean over
-their elements. ``process_minibatch_update`` calls these on columns ``0 .. H-2`` of each segment.
+their elements. ``process_minibatch_update`` calls ``compute_ppo_losses`` on columns ``0 .. H-2``
+of each segment.
 
 PPO details and where each lives:
  1. GAE(gamma, lambda) advantages with ratio 1, once per rollout: ``Experience.compute_advantages``.
@@ -113,7 +114,12 @@ def compute_ppo_losses(
     vf_clip_coef: float,
     clip_vloss: bool = True,
 ) -> PPOLosses:
-    """All PPO terms from same-shaped tensors; ``advantages`` already normalised/weighted."""
+    """All PPO terms of one minibatch (``process_minibatch_update`` calls it).
+
+    ``advantages``, log-probs, values and ``returns`` share one shape (the trained steps) and
+    ``advantages`` are already normalised and weighted; ``entropy`` is averaged over all its
+    elements, so it may cover more steps than the others.
+    """
     logratio = new_logprobs - old_logprobs
     ratio = logratio.exp()
     return PPOLosses(

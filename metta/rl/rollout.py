@@ -114,7 +114,7 @@ def perform_rollout_step(
     stored_obs = obs_host if experience.obs.device.type == "cpu" else obs_device
     experience.store(
         stored_obs, actions, logprobs, rewards_device, terminals_device, truncations_device,
-        values, env_slice, mask, new_state,
+        values, env_slice, lstm_state=new_state,
     )  # fmt: skip
     with _timed(timer, "_rollout.env"):
         env.send(actions.to(torch.int32).cpu().numpy())

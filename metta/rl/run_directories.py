@@ -103,23 +103,27 @@ def save_experiment_config(
 ) -> Path:
     """Writes ``<run_dir>/config.yaml`` (run, dirs, device, trainer, env, agent); returns its path.
 
-    Directories left ``None`` in ``trainer_config`` are written resolved under ``dirs.run_dir``.
+    ``trainer`` is ``trainer_config`` as given (loading it back gives an equal config); the
+    directories the trainer writes to, resolved under ``dirs`` (``TrainerConfig.paths``), sit at
+    the top level next to ``stats_dir``.
     """
     if not isinstance(trainer_config, TrainerConfig):
         raise TypeError(
             f"save_experiment_config: trainer_config must be a TrainerConfig, got "
             f"{type(trainer_config).__name__}"
         )
+    paths = trainer_config.paths(dirs)
     document = {
         "run": dirs.run_name,
         "run_dir": dirs.run_dir,
         "data_dir": dirs.data_dir,
-        "checkpoint_dir": dirs.checkpoint_dir,
-        "replay_dir": dirs.replay_dir,
+        "checkpoint_dir": paths.checkpoint_dir,
+        "replay_dir": paths.replay_dir,
+        "profile_dir": paths.profile_dir,
         "stats_dir": dirs.stats_dir,
         "device": str(device),
         "torch_version": str(torch.__version__),
-        "trainer": trainer_config.resolve_directories(dirs).model_dump(mode="json"),
+        "trainer": trainer_config.model_dump(mode="json"),
         "env": _plain(env_config, "env_config"),
         "agent": _plain(agent_config, "agent_config"),
     }

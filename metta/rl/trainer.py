@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import torch
 import yaml
-from omegaconf import DictConfig
 
 from metta.agent import MettaAgent, attach_to_environment, make_policy
 from metta.agent.distributed import DistributedMettaAgent
@@ -48,7 +47,7 @@ from metta.rl.trainer_checkpoint import (
     save_trainer_state,
     select_start_policy,
 )
-from metta.rl.trainer_config import TrainerConfig
+from metta.rl.trainer_config import TrainerConfig, TrainerPaths
 from metta.rl.training_phase import train_on_experience
 from metta.rl.update import gradient_stats
 from metta.sim.simulation import Simulation, SimulationSuite, suite_scores
@@ -102,14 +101,15 @@ class _Run:
     def setup(self) -> None:
         """Run directories, resolved trainer config, saved configuration, seeds."""
         self.dirs: RunDirectories = setup_run_directories(self.config.run, self.config.data_dir)
-        self.trainer_cfg: TrainerConfig = self.config.trainer.resolve_directories(self.dirs)
+        self.trainer_cfg: TrainerConfig = self.config.trainer
+        self.paths: TrainerPaths = self.trainer_cfg.paths(self.dirs)
         if self.context.is_master:
             # A run killed mid-write (kill -9) leaves its temporaries; the files they were
             # replacing are whole, so the leftovers only need removing.
             for folder in (
                 self.dirs.run_dir,
-                self.trainer_cfg.checkpoint.checkpoint_dir,
-                self.trainer_cfg.simulation.replay_dir,
+                self.paths.checkpoint_dir,
+                self.paths.replay_dir,
                 self.dirs.stats_dir,
             ):
                 for path in remove_stale_temporaries(folder):
@@ -135,17 +135,10 @@ class _Run:
             device=self.device,
             env_overrides=env_cfg.env_overrides,
         )
-        self.policy_store = PolicyStore(
-            DictConfig(
-                {
-                    "device": str(self.device),
-                    "policy_cache_size": 10,
-                    "trainer": {"checkpoint": {"checkpoint_dir": cfg.checkpoint.checkpoint_dir}},
-                }
-            ),
-            wandb_run=None,
+        self.policy_store = PolicyStore.create(
+            self.device, self.paths.checkpoint_dir, policy_cache_size=10
         )
-        checkpoint = TrainerCheckpoint.load(cfg.checkpoint.checkpoint_dir)
+        checkpoint = TrainerCheckpoint.load(self.paths.checkpoint_dir)
         record = select_start_policy(self.policy_store, cfg, checkpoint)
         if record is not None:
             self.agent: MettaAgent = attach_to_environment(
@@ -168,7 +161,7 @@ class _Run:
         )
         self.timer = Stopwatch(logger)
         if checkpoint is not None:
-            self._resume(cfg)
+            self._resume()
         self.experience = Experience.from_trainer_config(
             cfg, self.env, self.device, self.agent.hidden_size, self.agent.core_num_layers
         )
@@ -178,16 +171,16 @@ class _Run:
             else self.agent
         )
         self.losses = Losses()
-        self.profiler = TorchProfiler.from_config(cfg.profiler)
+        self.profiler = TorchProfiler.from_config(cfg.profiler, self.paths.profile_dir)
         if self.context.is_master:  # the agent's resolved config, not just its preset name
             save_experiment_config(
                 self.dirs, self.device, cfg, self.config.env, self.agent.agent_config
             )
         self._create_monitors()
 
-    def _resume(self, cfg: TrainerConfig) -> None:
+    def _resume(self) -> None:
         state = load_trainer_state(
-            cfg.checkpoint.checkpoint_dir,
+            self.paths.checkpoint_dir,
             optimizer=self.optimizer,
             lr_scheduler=self.lr_scheduler,
             kickstarter=self.kickstarter if self.kickstarter.enabled else None,
@@ -402,7 +395,7 @@ class _Run:
             self.latest_policy_uri = saved.uri
             # After the policy, and outside every timer: the stopwatch state is part of it.
             save_trainer_state(
-                self.trainer_cfg.checkpoint.checkpoint_dir,
+                self.paths.checkpoint_dir,
                 agent_step=self.agent_step,
                 epoch=self.epoch,
                 optimizer=self.optimizer,
@@ -435,7 +428,7 @@ class _Run:
                 simulation,
                 self.agent,
                 self.device,
-                replay_dir=self.trainer_cfg.simulation.replay_dir,
+                replay_dir=self.paths.replay_dir,
             ).run()
         if results.replay_path is not None:
             page = results.replay_path.with_name(
@@ -456,8 +449,8 @@ class _Run:
                 "done: %d agent steps, %d epochs; checkpoints in %s, replays in %s, stats in %s",
                 self.agent_step,
                 self.epoch,
-                self.trainer_cfg.checkpoint.checkpoint_dir,
-                self.trainer_cfg.simulation.replay_dir,
+                self.paths.checkpoint_dir,
+                self.paths.replay_dir,
                 self.dirs.stats_dir,
             )
         self.close()

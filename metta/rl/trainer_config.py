@@ -2,8 +2,9 @@
 
 Defaults are the reference's ``configs/trainer/trainer.yaml`` (spec/rl.md §4). Differences, each on
 purpose: ``TrainerConfig()`` is valid alone (directories default to ``None`` = "inside the run
-directory", filled by :meth:`TrainerConfig.resolve_directories`); fields the reference accepted but
-that have no effect here are not fields, so ``TrainerConfig(num_workers=4)`` is an error, while
+directory", resolved into a separate :class:`TrainerPaths` by :meth:`TrainerConfig.paths`, never
+written back into the config); fields the reference accepted but that have no effect here are not
+fields, so ``TrainerConfig(num_workers=4)`` is an error, while
 :func:`parse_trainer_config`, which reads a reference Hydra config, drops them with one warning
 that names them (``_NO_EFFECT_FIELDS``); ``initial_policy.type`` takes the PolicyStore selectors,
 so "specific" became "rand": a file URI is always taken as is (parse_trainer_config drops
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,6 +47,7 @@ __all__ = [
     "SimulationConfig",
     "TorchProfilerConfig",
     "TrainerConfig",
+    "TrainerPaths",
     "VTraceConfig",
     "parse_trainer_config",
 ]
@@ -373,19 +376,36 @@ class TrainerConfig(_Config):
             raise ValueError(f"world_size must be >= 1, got {world_size}")
         return max(1, self.total_timesteps // (self.batch_size * world_size))
 
-    def resolve_directories(self, dirs: RunDirectories | str | Path) -> TrainerConfig:
-        """A copy whose ``None`` directories are filled in under the run directory ``dirs``."""
+    def paths(self, dirs: RunDirectories | str | Path) -> TrainerPaths:
+        """Where this trainer writes in the run ``dirs`` (a ``RunDirectories`` or its run_dir):
+        each directory set here, else its default under the run directory."""
         run_dir = Path(dirs if isinstance(dirs, str | Path) else dirs.run_dir)
-        checkpoint_dir = getattr(dirs, "checkpoint_dir", run_dir / "checkpoints")
-        replay_dir = getattr(dirs, "replay_dir", run_dir / "replays")
-        resolved = self.model_copy(deep=True)
-        if resolved.checkpoint.checkpoint_dir is None:
-            resolved.checkpoint.checkpoint_dir = str(checkpoint_dir)
-        if resolved.simulation.replay_dir is None:
-            resolved.simulation.replay_dir = str(replay_dir)
-        if resolved.profiler.profile_dir is None:
-            resolved.profiler.profile_dir = str(run_dir / "torch_traces")
-        return resolved
+        defaults = {
+            "checkpoint_dir": getattr(dirs, "checkpoint_dir", run_dir / "checkpoints"),
+            "replay_dir": getattr(dirs, "replay_dir", run_dir / "replays"),
+            "profile_dir": run_dir / "torch_traces",
+        }
+        chosen = {
+            "checkpoint_dir": self.checkpoint.checkpoint_dir,
+            "replay_dir": self.simulation.replay_dir,
+            "profile_dir": self.profiler.profile_dir,
+        }
+        return TrainerPaths(
+            **{key: str(defaults[key] if value is None else value) for key, value in chosen.items()}
+        )
+
+
+@dataclass(frozen=True)
+class TrainerPaths:
+    """The directories one run's trainer writes to, resolved once at setup by
+    :meth:`TrainerConfig.paths`; the config keeps ``None`` for "the run directory's default"."""
+
+    checkpoint_dir: str
+    """Policy and trainer-state checkpoints."""
+    replay_dir: str
+    """Replays."""
+    profile_dir: str
+    """torch.profiler traces."""
 
 
 # The reading of a reference Hydra config (``cfg.trainer`` plus ``cfg.run_dir``).
@@ -467,7 +487,7 @@ def _fill_directories(trainer: dict[str, Any], run_dir: str | None) -> list[str]
             replaced.append(f"{section}.{key}={value!r} (only local directories are written)")
             value = None
         if value is None or value == "":
-            # Without run_dir the directory stays None: resolve_directories fills it later.
+            # Without run_dir the directory stays None: TrainerConfig.paths resolves it later.
             fields[key] = None if run_dir is None else str(Path(run_dir) / folder)
             trainer[section] = fields
     return replaced
@@ -480,7 +500,7 @@ def parse_trainer_config(cfg: DictConfig | Mapping[str, Any]) -> TrainerConfig:
 
     ``cfg`` is a ``DictConfig`` or a mapping with a ``trainer`` section and, optionally,
     ``run_dir``: unset directories become ``<run_dir>/checkpoints``, ``<run_dir>/replays`` and
-    ``<run_dir>/torch_traces`` (or stay ``None`` for :meth:`TrainerConfig.resolve_directories`
+    ``<run_dir>/torch_traces`` (or stay ``None`` for :meth:`TrainerConfig.paths`
     when there is no ``run_dir``). Keys that have no effect in this library (``_NO_EFFECT_FIELDS``,
     remote directories) are dropped with one ``UserWarning`` naming them all; any other unknown
     key, or a bad value, is a ``ValidationError`` naming the field.

@@ -136,15 +136,13 @@ def process_minibatch_update(
         adv = ppo.normalize_advantages(adv)
     adv = minibatch.prio_weights * adv
 
-    # Policy loss / value loss / entropy, CleanRL style, on the trained columns.
-    pg_loss = ppo.policy_loss(adv, ratio[:, trained], ppo_cfg.clip_coef)
-    v_loss = ppo.value_loss(
+    # Policy loss / value loss / diagnostics on the trained columns; entropy on every column.
+    terms = ppo.compute_ppo_losses(
+        adv, new_logprobs[:, trained], minibatch.logprobs[:, trained], entropy,
         new_values[:, trained], minibatch.values[:, trained], returns[:, trained],
-        ppo_cfg.vf_clip_coef, ppo_cfg.clip_vloss,
+        ppo_cfg.clip_coef, ppo_cfg.vf_clip_coef, ppo_cfg.clip_vloss,
     )  # fmt: skip
-    entropy_loss = entropy.mean()
-    approx_kl = ppo.approx_kl(logratio[:, trained])
-    clipfrac = ppo.clip_fraction(ratio[:, trained], ppo_cfg.clip_coef)
+    pg_loss, v_loss, entropy_loss = terms.policy_loss, terms.value_loss, terms.entropy
 
     zero = torch.zeros((), device=pg_loss.device)
     l2_init = zero
@@ -178,8 +176,8 @@ def process_minibatch_update(
         policy_loss=pg_loss,
         value_loss=v_loss,
         entropy=entropy_loss,
-        approx_kl=approx_kl,
-        clipfrac=clipfrac,
+        approx_kl=terms.approx_kl,
+        clipfrac=terms.clipfrac,
         l2_reg_loss=l2_reg,
         l2_init_loss=l2_init,
         ks_action_loss=ks_action,

@@ -20,7 +20,7 @@ FEATURE_NAMES = [
 ]  # fmt: skip
 NORMALIZATIONS = [1, 10, 30, 1, 1, 255, 1, 1, 255, 10, 10, 100, *[100] * 10]
 ACTION_NAMES = [
-    "noop", "move", "rotate", "put_items", "get_items", "attack", "attack_nearest", "swap",
+    "noop", "move", "rotate", "put_recipe_items", "get_output", "attack", "attack_nearest", "swap",
     "change_color",
 ]  # fmt: skip
 MAX_ACTION_ARGS = [0, 1, 3, 0, 0, 9, 0, 0, 3]

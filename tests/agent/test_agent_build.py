@@ -177,6 +177,28 @@ def test_config_errors_name_the_field(mutate, message: str) -> None:
         make_policy(FakeEnv(), _broken(mutate))
 
 
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ({"_target_": "my.agents.OtherAgent"}, r"agent\._target_: .*'my\.agents\.OtherAgent'"),
+        ({"observations": {"obs_key": "rgb"}}, r"agent\.observations\.obs_key: .*'rgb'"),
+    ],
+)
+def test_agent_options_that_would_be_ignored_are_refused(update: dict, message: str) -> None:
+    config = {**copy.deepcopy(small_agent_config()), **update}
+    with pytest.raises(ValueError, match=message):
+        make_policy(FakeEnv(), config)
+
+
+def test_the_reference_agent_target_and_obs_key_are_accepted() -> None:
+    config = {
+        **copy.deepcopy(small_agent_config()),
+        "_target_": "metta.agent.metta_agent.MettaAgent",
+        "observations": {"obs_key": "grid_obs"},
+    }
+    assert make_policy(FakeEnv(), config, seed=0).agent_config.target == config["_target_"]
+
+
 def test_observation_window_that_does_not_fit() -> None:
     with pytest.raises(ValueError, match=r"cnn1: kernel_size 5 .* does not fit the 3x3 input"):
         make_policy(FakeEnv(obs_width=3, obs_height=3), "fast")

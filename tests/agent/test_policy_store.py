@@ -207,3 +207,17 @@ def test_cache_is_lru(agent, tmp_path: Path) -> None:
     cache.put("c", records[2])
     assert "b" not in cache
     assert "a" in cache
+
+
+def test_create_takes_the_seed_settings_as_arguments(agent, tmp_path: Path) -> None:
+    store = PolicyStore.create("cpu", tmp_path, policy_cache_size=3, run_name="r")
+    seed_form = _store(tmp_path)
+    assert (store.device, store.checkpoint_dir) == (seed_form.device, seed_form.checkpoint_dir)
+    assert store.run_name == "r"
+    saved = _save(store, agent, "model_0001.pt", epoch=1)
+    assert seed_form.policy_record(saved.uri).metadata["epoch"] == 1
+
+
+def test_a_wandb_run_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="wandb_run must be None"):
+        PolicyStore(DictConfig({"device": "cpu"}), wandb_run=object())

@@ -25,8 +25,8 @@ from metta.agent import (
     make_policy,
 )
 
-# FakeEnv's flat actions: noop 0, move 1-2, rotate 3-6, put_items 7, get_items 8, attack 9-18,
-# attack_nearest 19, swap 20, change_color 21-24.
+# FakeEnv's flat actions: noop 0, move 1-2, rotate 3-6, put_recipe_items 7, get_output 8,
+# attack 9-18, attack_nearest 19, swap 20, change_color 21-24.
 NUM_LOGITS = 25
 ROTATE = 2
 

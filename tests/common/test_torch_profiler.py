@@ -26,9 +26,8 @@ def test_profiles_only_every_interval(tmp_path):
 
 def test_from_config(tmp_path):
     cfg = TrainerConfig(profiler={"interval_epochs": 0})
-    with pytest.raises(ValueError, match="profile_dir is None"):
-        TorchProfiler.from_config(cfg.profiler)
-    off = TorchProfiler.from_config(cfg.resolve_directories(tmp_path).profiler)
+    off = TorchProfiler.from_config(cfg.profiler, cfg.paths(tmp_path).profile_dir)
+    assert off.profile_dir == tmp_path / "torch_traces"
     assert not off.should_profile(0)
     with pytest.raises(ValueError, match="interval_epochs must be an int >= 0"):
         TorchProfiler(-1, tmp_path)

@@ -50,7 +50,10 @@ def test_sizes_follow_num_agents_num_envs_width_and_height():
 def test_num_workers_sets_the_thread_count_and_device_is_kept():
     env = Environment(num_envs=4, num_workers=2, device="cpu")
     assert env.num_threads == 2
-    assert env.device == torch.device("cpu")
+    assert env.device == "cpu"
+    env.close()
+    env = Environment(device=torch.device("cpu"))
+    assert env.device == "cpu"  # kept as a device string: the env never imports torch
     env.close()
 
 

@@ -38,11 +38,10 @@ def store_step(exp, env_id, step, n):
         actions=actions,
         logprobs=-code,
         rewards=code,
-        dones=torch.zeros(n, dtype=torch.bool),
+        terminals=torch.zeros(n, dtype=torch.bool),
         truncations=torch.tensor([step % 2 == 0] * n),
         values=code.unsqueeze(1),
         env_id=env_id,
-        mask=np.ones(n, dtype=bool),
     )
 
 
@@ -84,9 +83,33 @@ def test_single_batch_fills_rows_in_time_order():
             assert torch.equal(exp.logprobs[row], -expected)
             assert exp.obs[row, :, 0, 0].eq(agent).all()
             assert exp.actions[row, :, 1].tolist() == [(segment * 4 + t) % 3 for t in range(4)]
-    assert exp.truncateds[0].tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert exp.truncations[0].tolist() == [1.0, 0.0, 1.0, 0.0]
     with pytest.raises(RuntimeError, match="buffer is full"):
         store_step(exp, slice(0, 2), 8, 2)
+
+
+def test_reference_flag_names_are_deprecated_aliases():
+    exp = make(total_agents=2, batch_size=16, horizon=4)
+    for step in range(8):
+        store_step(exp, slice(0, 2), step, 2)
+    with pytest.warns(DeprecationWarning, match=r"Experience\.dones .* Experience\.terminals"):
+        assert exp.dones is exp.terminals
+    with pytest.warns(
+        DeprecationWarning, match=r"Experience\.truncateds .* Experience\.truncations"
+    ):
+        assert exp.truncateds is exp.truncations
+    exp.compute_advantages(0.99, 0.95, 1.0, 1.0)
+    minibatch = next(exp.iter_minibatches())
+    with pytest.warns(DeprecationWarning, match=r"Minibatch\.dones"):
+        assert minibatch["dones"] is minibatch.terminals
+    with pytest.warns(DeprecationWarning, match=r"Minibatch\.truncateds"):
+        assert minibatch.truncateds is minibatch.truncations
+
+
+def test_store_takes_no_mask_and_returns_the_batch_size():
+    exp = make(total_agents=2, batch_size=16, horizon=4)
+    assert store_step(exp, slice(0, 2), 0, 2) == 2
+    assert not hasattr(exp, "full")  # ready_for_training is the one name
 
 
 def test_two_recv_batches_in_lockstep_never_mix_rows():

@@ -130,11 +130,11 @@ def test_a_truncation_cuts_the_advantage_like_a_terminal():
     A1 = r2 - v1 = 2 - 1 = 1 (no bootstrap from the next episode's v2), A0 = (1 + 1 - .5) + A1.
     The reference cut only on terminals (spec/rl.md §10 bug 13) and got A1 = 2.5, A0 = 4."""
     exp = hand_worked_buffer()
-    exp.truncateds[0, 2] = 1.0
+    exp.truncations[0, 2] = 1.0
     advantages = exp.compute_advantages(1.0, 1.0, 1.0, 1.0)
     assert advantages[0].tolist() == [2.5, 1.0, 0.0]
     terminal = hand_worked_buffer()
-    terminal.dones[0, 2] = 1.0
+    terminal.terminals[0, 2] = 1.0
     assert torch.equal(terminal.compute_advantages(1.0, 1.0, 1.0, 1.0), advantages)
     # The per-minibatch V-trace recompute cuts there too: with every ratio 1 it equals GAE, so
     # the policy-gradient term uses A = [2.5, 1.0].

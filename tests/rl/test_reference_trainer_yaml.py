@@ -255,7 +255,7 @@ def test_unset_directories_are_filled_under_run_dir():
     config = parse_trainer_config(local)  # no run_dir: unset directories stay for later
     assert config.simulation.replay_dir == "/shared/replays"
     assert config.checkpoint.checkpoint_dir is None
-    assert config.resolve_directories("/later").checkpoint.checkpoint_dir == "/later/checkpoints"
+    assert config.paths("/later").checkpoint_dir == "/later/checkpoints"
 
 
 def test_typos_and_bad_values_are_errors_naming_the_field():

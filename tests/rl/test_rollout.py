@@ -63,9 +63,9 @@ def test_collect_rollout_stores_what_was_sent_and_rewards_one_step_later():
     assert exp.logprobs.le(0).all()
     assert exp.logprobs.lt(0).any()
     # Episodes of length 3 end after steps 3 and 6: truncation flags arrive with obs 3 and 6.
-    assert exp.truncateds[0].tolist() == [0.0, 0.0, 0.0, 1.0]
-    assert exp.truncateds[4].tolist() == [0.0, 0.0, 1.0, 0.0]
-    assert exp.dones.eq(0).all()
+    assert exp.truncations[0].tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert exp.truncations[4].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert exp.terminals.eq(0).all()
     # Two episode ends per agent (after sends 3 and 6), reported with the next recv.
     assert len(infos) == 8
     assert all("episode" in info for info in infos)
@@ -112,7 +112,7 @@ def test_training_resets_lstm_at_episode_starts_when_enabled():
     advantages = exp.compute_advantages(0.9, 0.9, 1.0, 1.0)
     minibatch = next(exp.iter_minibatches())
     process_minibatch_update(policy, exp, minibatch, advantages, cfg, None, 0, Losses(), "cpu")
-    starts = (minibatch.dones + minibatch.truncateds) > 0
+    starts = (minibatch.terminals + minibatch.truncations) > 0
     assert starts.any()
     assert torch.equal(policy.seen_dones, starts)
 
@@ -209,7 +209,7 @@ def test_a_hand_filled_buffer_trains_from_zero_states():
         exp.store(
             torch.zeros((n, 2, 3), dtype=torch.uint8), torch.zeros((n, 2), dtype=torch.int32),
             torch.zeros(n), torch.zeros(n), torch.zeros(n, dtype=torch.bool),
-            torch.zeros(n, dtype=torch.bool), torch.zeros(n), slice(0, n), np.ones(n, bool),
+            torch.zeros(n, dtype=torch.bool), torch.zeros(n), slice(0, n),
         )  # fmt: skip
     exp.compute_advantages(0.99, 0.95, 1.0, 1.0)
     assert next(exp.iter_minibatches(prio_alpha=0.0, prio_beta=0.0)).lstm_h is None

@@ -1,5 +1,7 @@
 """Run directories and the complete, atomically written config.yaml."""
 
+from pathlib import Path
+
 import pytest
 import torch
 import yaml
@@ -45,12 +47,14 @@ def test_save_experiment_config_is_complete(tmp_path):
     assert trainer["vtrace"]["vtrace_rho_clip"] == 2.0
     assert trainer["bptt_horizon"] == 64
     assert trainer["update_epochs"] == 1
-    assert trainer["checkpoint"]["checkpoint_dir"] == dirs.checkpoint_dir
+    assert trainer["checkpoint"]["checkpoint_dir"] is None  # the config as given
+    assert saved["checkpoint_dir"] == dirs.checkpoint_dir  # where the trainer writes
+    assert saved["profile_dir"] == str(Path(dirs.run_dir) / "torch_traces")
     assert set(trainer) == set(TrainerConfig.model_fields)
     assert saved["env"] == {"game": {"num_agents": 4}}
     assert saved["agent"]["components"]["_core_"]["output_size"] == 8
     # The saved trainer section rebuilds the same config.
-    assert TrainerConfig(**trainer) == cfg.resolve_directories(dirs)
+    assert TrainerConfig(**trainer) == cfg
 
 
 def test_save_experiment_config_rejects_unknown_objects(tmp_path):

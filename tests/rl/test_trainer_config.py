@@ -125,13 +125,13 @@ def test_warmup_without_schedule_is_an_error():
     assert LRSchedulerConfig(enabled=True, warmup_steps=5).warmup_steps == 5
 
 
-def test_resolve_directories(tmp_path):
+def test_paths_resolve_unset_directories_under_the_run(tmp_path):
     cfg = TrainerConfig(checkpoint={"checkpoint_dir": "/keep/me"})
-    resolved = cfg.resolve_directories(tmp_path)
-    assert resolved.checkpoint.checkpoint_dir == "/keep/me"
-    assert resolved.simulation.replay_dir == str(tmp_path / "replays")
-    assert resolved.profiler.profile_dir == str(tmp_path / "torch_traces")
-    assert cfg.simulation.replay_dir is None  # the original is untouched
+    paths = cfg.paths(tmp_path)
+    assert paths.checkpoint_dir == "/keep/me"
+    assert paths.replay_dir == str(tmp_path / "replays")
+    assert paths.profile_dir == str(tmp_path / "torch_traces")
+    assert cfg.simulation.replay_dir is None  # the config is never filled in
 
 
 def test_kickstart_teachers_do_not_mutate_config():

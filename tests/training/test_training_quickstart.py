@@ -115,7 +115,7 @@ def test_seed_quick_start(tmp_path, monkeypatch):
         advantages = compute_advantage(
             experience.values,
             experience.rewards,
-            experience.dones,
+            experience.terminals,
             initial_importance_sampling_ratio,
             advantages,
             trainer_config.ppo.gamma,

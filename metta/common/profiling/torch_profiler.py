@@ -35,14 +35,10 @@ class TorchProfiler:
         self.last_trace: Path | None = None
 
     @classmethod
-    def from_config(cls, config: Any) -> TorchProfiler:
-        """From a ``TorchProfilerConfig`` whose ``profile_dir`` is resolved (not None)."""
-        if config.profile_dir is None:
-            raise ValueError(
-                "TorchProfiler: profiler.profile_dir is None; resolve it first with "
-                "TrainerConfig.resolve_directories(dirs)"
-            )
-        return cls(config.interval_epochs, config.profile_dir)
+    def from_config(cls, config: Any, profile_dir: str | os.PathLike[str]) -> TorchProfiler:
+        """From a ``TorchProfilerConfig``'s cadence and the resolved ``profile_dir`` (the
+        trainer's ``TrainerPaths.profile_dir``: the config's own, or the run's default)."""
+        return cls(config.interval_epochs, profile_dir)
 
     def should_profile(self, epoch: int) -> bool:
         """Whether ``epoch`` is captured: every interval_epochs-th epoch, never the first (a slow

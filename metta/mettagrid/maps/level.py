@@ -99,7 +99,3 @@ class Level:
             check_reachability(self.grid[row : row + height, col : col + width])
             for row, col, height, width in regions
         ]
-
-    def as_lists(self) -> list[list[str]]:
-        """The grid as nested Python lists, the form the engine's constructor takes."""
-        return self.grid.tolist()
