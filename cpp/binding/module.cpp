@@ -7,12 +7,14 @@
 
 #include <array>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/batch.hpp"
+#include "engine/core/registry.hpp"
 
 namespace py = pybind11;
 using metta::engine::Batch;
@@ -111,11 +113,209 @@ py::dict feature_names_by_id(const CompiledConfig& config) {
   return out;
 }
 
-}  // namespace
+// ---- registry export: what every kind and action declares about itself ----
 
-PYBIND11_MODULE(_mettagrid, m) {
-  m.doc() = "MettaGrid engine: compiled game configs and batches of games stepped on a thread pool.";
+const char* param_type_name(metta::engine::ParamType type) {
+  using metta::engine::ParamType;
+  switch (type) {
+    case ParamType::Int:
+      return "int";
+    case ParamType::Float:
+      return "float";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::String:
+      return "str";
+    case ParamType::StringList:
+      return "str_list";
+    case ParamType::IntTable:
+      return "int_table";
+    case ParamType::FloatTable:
+      return "float_table";
+  }
+  return "?";
+}
 
+py::list params_list(std::span<const metta::engine::ParamSpec> params) {
+  py::list out;
+  for (const auto& spec : params) {
+    py::dict entry;
+    entry["name"] = spec.name;
+    entry["type"] = param_type_name(spec.type);
+    entry["lo"] = spec.lo;
+    entry["hi"] = spec.hi;
+    entry["default"] = spec.has_default ? py::object(py::float_(spec.fallback)) : py::object(py::none());
+    entry["default_from"] = spec.fallback_from == nullptr ? py::object(py::none()) : py::object(py::str(spec.fallback_from));
+    entry["doc"] = spec.doc;
+    out.append(entry);
+  }
+  return out;
+}
+
+py::list stats_list(std::span<const metta::engine::StatSpec> stats) {
+  py::list out;
+  for (const auto& stat : stats) out.append(py::make_tuple(stat.name, stat.doc));
+  return out;
+}
+
+py::dict feature_dict(const metta::engine::FeatureSpec& feature) {
+  py::dict entry;
+  entry["id"] = feature.id;
+  entry["name"] = feature.name;
+  entry["normalization"] = feature.normalization;
+  entry["global"] = feature.global;
+  return entry;
+}
+
+py::dict registry_dict() {
+  namespace engine = metta::engine;
+  py::list kinds;
+  for (const auto& kind : engine::object_kind_table()) {
+    py::dict entry;
+    entry["id"] = kind.id;
+    entry["name"] = kind.name;
+    entry["params"] = params_list(kind.params);
+    entry["observes"] = std::vector<int>(kind.observes.begin(), kind.observes.end());
+    py::list features;
+    for (const auto& feature : kind.own_features) features.append(feature_dict(feature));
+    entry["features"] = features;
+    entry["stats"] = stats_list(kind.stats);
+    kinds.append(entry);
+  }
+  py::list actions;
+  for (const auto& action : engine::action_table()) {
+    py::dict entry;
+    entry["id"] = action.id;
+    entry["name"] = action.name;
+    entry["config_key"] = action.config_key;
+    entry["params"] = params_list(action.params);
+    entry["stats"] = stats_list(action.stats);
+    actions.append(entry);
+  }
+  py::list features;
+  for (const auto& feature : engine::core_feature_table()) features.append(feature_dict(feature));
+  py::dict limits;
+  limits["max_items"] = engine::feature::kMaxItems;
+  limits["inventory_feature_base"] = engine::feature::kInventoryBase;
+  limits["extension_feature_base"] = engine::feature::kExtensionBase;
+  limits["inventory_feature_prefix"] = engine::kInventoryFeaturePrefix;
+  limits["inventory_normalization"] = engine::kInventoryNormalization;
+  limits["max_obs_side"] = engine::kMaxObsSide;
+  limits["token_bytes"] = engine::kTokenBytes;
+  limits["max_objects"] = CompiledConfig::kMaxObjects;
+  py::list empty_names;
+  for (const char* name : engine::kEmptyCellNames) empty_names.append(name);
+  py::dict out;
+  out["kinds"] = kinds;
+  out["actions"] = actions;
+  out["features"] = features;
+  out["game_params"] = params_list(engine::game_param_table());
+  out["empty_cell_names"] = empty_names;
+  out["limits"] = limits;
+  return out;
+}
+
+// ---- per-game reports ----
+
+// {"game": {...}, "agent": [per agent], "<kind>": [per object of every non-agent kind with stats]}.
+py::dict episode_stats(const metta::engine::Game& game) {
+  const auto& context = game.config().context;
+  py::list agents;
+  for (const auto* agent : game.agents()) agents.append(stats_dict(context.agent_stats, agent->stats.values()));
+  py::dict out;
+  out["game"] = stats_dict(context.game_stats, game.stats().values());
+  out["agent"] = agents;
+  for (const auto* object : game.objects()) {
+    if (object == nullptr || object->stats.size() == 0 || object->layer() == metta::engine::Layer::Agent) continue;
+    py::dict stats = stats_dict(context.object_stats, object->stats.values());
+    stats["type_id"] = object->type_id();
+    stats["location.r"] = object->loc.r;
+    stats["location.c"] = object->loc.c;
+    const py::str kind(std::string(metta::engine::kind_name(object->kind())));
+    if (!out.contains(kind)) out[kind] = py::list();
+    out[kind].cast<py::list>().append(stats);
+  }
+  return out;
+}
+
+py::dict last_episode(const metta::engine::Game& game) {
+  const auto& summary = game.last_episode();
+  // Stat names come from the ended episode's config: the game may have moved on to another
+  // config (a curriculum task) whose stats differ.
+  const CompiledConfig& config = summary.config ? *summary.config : game.config();
+  py::list agents;
+  for (const auto& values : summary.agent_stats) agents.append(stats_dict(config.context.agent_stats, values));
+  py::dict out;
+  out["initial_grid_hash"] = summary.grid_hash;
+  out["seed"] = summary.seed;
+  out["max_steps"] = config.max_steps;
+  out["map_height"] = summary.map_height;
+  out["map_width"] = summary.map_width;
+  out["steps"] = summary.steps;
+  out["rewards"] = summary.rewards;
+  out["game"] = stats_dict(config.context.game_stats, summary.game_stats);
+  out["agent"] = agents;
+  return out;
+}
+
+// Object id -> {id, type, type_name, r, c, layer, <feature name>: value, agent_id}.
+py::dict grid_objects(const metta::engine::Game& game) {
+  const auto& config = game.config();
+  const py::dict names = feature_names_by_id(config);
+  py::dict out;
+  std::vector<std::uint8_t> tokens(static_cast<std::size_t>(metta::engine::kTokenBytes) * 256);
+  for (const auto* object : game.objects()) {
+    if (object == nullptr) continue;
+    metta::engine::ObsWriter writer{tokens.data(), tokens.data() + tokens.size(), 0, 0};
+    object->write_obs(writer);
+    py::dict entry;
+    entry["id"] = object->id;
+    entry["type"] = object->type_id();
+    entry["type_name"] = config.objects[object->spec_index()].name;
+    entry["r"] = object->loc.r;
+    entry["c"] = object->loc.c;
+    entry["layer"] = static_cast<int>(object->layer());
+    for (const std::uint8_t* t = tokens.data(); t < writer.cursor; t += metta::engine::kTokenBytes) {
+      entry[names[py::int_(t[1])]] = t[2];
+    }
+    if (object->layer() == metta::engine::Layer::Agent) {
+      entry["agent_id"] = static_cast<const metta::engine::Agent*>(object)->agent_index;
+    }
+    out[py::int_(object->id)] = entry;
+  }
+  return out;
+}
+
+// Config object code (spec index + 1, 0 = empty) of the top object of every cell, and the agent
+// index on the agent layer (-1 = none).
+py::tuple grid_codes(const metta::engine::Game& game) {
+  const auto& grid = game.grid();
+  py::array_t<std::int32_t> codes({grid.height(), grid.width()});
+  py::array_t<std::int32_t> agent_ids({grid.height(), grid.width()});
+  auto c = codes.mutable_unchecked<2>();
+  auto a = agent_ids.mutable_unchecked<2>();
+  for (int r = 0; r < grid.height(); ++r) {
+    for (int col = 0; col < grid.width(); ++col) {
+      const metta::engine::Location loc{r, col};
+      const auto* agent = game.agent_at(loc);
+      const auto* object = game.object_at(loc, metta::engine::Layer::Object);
+      const auto* top = agent != nullptr ? static_cast<const metta::engine::GridObject*>(agent) : object;
+      c(r, col) = top == nullptr ? 0 : top->spec_index() + 1;
+      a(r, col) = agent == nullptr ? -1 : static_cast<std::int32_t>(agent->agent_index);
+    }
+  }
+  return py::make_tuple(codes, agent_ids);
+}
+
+// Observation buffer shape of a batch: [total_agents, num_tokens, kTokenBytes].
+std::array<py::ssize_t, 3> observation_shape(const Batch& batch) {
+  return {static_cast<py::ssize_t>(batch.total_agents()), static_cast<py::ssize_t>(batch.num_tokens()),
+          static_cast<py::ssize_t>(metta::engine::kTokenBytes)};
+}
+
+// ---- classes ----
+
+void bind_compiled_config(py::module_& m) {
   py::class_<CompiledConfig, ConfigHandle>(m, "CompiledConfig")
       .def(py::init([](const py::dict& params) {
              return std::const_pointer_cast<CompiledConfig>(CompiledConfig::compile(to_params(params, "")));
@@ -164,17 +364,18 @@ PYBIND11_MODULE(_mettagrid, m) {
       .def_property_readonly("max_steps", [](const CompiledConfig& c) { return c.max_steps; })
       .def("count_agents", [](const CompiledConfig& c, const py::array& cells) { return to_map(cells)->validate(c); },
            py::arg("cells"));
+}
 
-  py::class_<PyBatch>(m, "Batch")
-      .def(py::init([](const std::vector<std::pair<ConfigHandle, py::array>>& games, unsigned num_threads,
-                       bool autoreset) {
-             std::vector<GameSetup> setups;
-             for (const auto& [config, cells] : games) setups.push_back(GameSetup{config, to_map(cells)});
-             auto result = std::make_unique<PyBatch>();
-             result->batch = std::make_unique<Batch>(std::move(setups), num_threads, autoreset);
-             return result;
-           }),
-           py::arg("games"), py::arg("num_threads"), py::arg("autoreset"))
+void bind_batch_stepping(py::class_<PyBatch>& cls) {
+  cls.def(py::init([](const std::vector<std::pair<ConfigHandle, py::array>>& games, unsigned num_threads,
+                      bool autoreset) {
+            std::vector<GameSetup> setups;
+            for (const auto& [config, cells] : games) setups.push_back(GameSetup{config, to_map(cells)});
+            auto result = std::make_unique<PyBatch>();
+            result->batch = std::make_unique<Batch>(std::move(setups), num_threads, autoreset);
+            return result;
+          }),
+          py::arg("games"), py::arg("num_threads"), py::arg("autoreset"))
       .def_property_readonly("num_games", [](const PyBatch& b) { return b.batch->num_games(); })
       .def_property_readonly("agents_per_game", [](const PyBatch& b) { return b.batch->agents_per_game(); })
       .def_property_readonly("total_agents", [](const PyBatch& b) { return b.batch->total_agents(); })
@@ -200,42 +401,48 @@ PYBIND11_MODULE(_mettagrid, m) {
            [](PyBatch& b, std::size_t game, const ConfigHandle& config, const py::array& cells) {
              b.batch->set_next(game, GameSetup{config, to_map(cells)});
            },
-           py::arg("game"), py::arg("config"), py::arg("cells"))
-      .def("set_buffers",
-           [](PyBatch& b, const py::array& observations, const py::array& rewards, const py::array& terminals,
-              const py::array& truncations) {
-             const auto agents = static_cast<py::ssize_t>(b.batch->total_agents());
-             metta::engine::BatchBuffers buffers;
-             buffers.observations =
-                 checked_buffer<std::uint8_t, 3>(observations, "observations",
-                                                 {agents, static_cast<py::ssize_t>(b.batch->num_tokens()), 3});
-             buffers.rewards = checked_buffer<float, 1>(rewards, "rewards", {agents});
-             buffers.terminals = checked_buffer<bool, 1>(terminals, "terminals", {agents});
-             buffers.truncations = checked_buffer<bool, 1>(truncations, "truncations", {agents});
-             b.batch->set_buffers(buffers);
-             b.observations = observations;
-             b.rewards = rewards;
-             b.terminals = terminals;
-             b.truncations = truncations;
-           },
-           py::arg("observations"), py::arg("rewards"), py::arg("terminals"), py::arg("truncations"))
+           py::arg("game"), py::arg("config"), py::arg("cells"));
+}
+
+void bind_batch_buffers(py::class_<PyBatch>& cls) {
+  cls.def("set_buffers",
+          [](PyBatch& b, const py::array& observations, const py::array& rewards, const py::array& terminals,
+             const py::array& truncations) {
+            const auto agents = static_cast<py::ssize_t>(b.batch->total_agents());
+            metta::engine::BatchBuffers buffers;
+            buffers.observations =
+                checked_buffer<std::uint8_t, 3>(observations, "observations", observation_shape(*b.batch));
+            buffers.rewards = checked_buffer<float, 1>(rewards, "rewards", {agents});
+            buffers.terminals = checked_buffer<bool, 1>(terminals, "terminals", {agents});
+            buffers.truncations = checked_buffer<bool, 1>(truncations, "truncations", {agents});
+            b.batch->set_buffers(buffers);
+            b.observations = observations;
+            b.rewards = rewards;
+            b.terminals = terminals;
+            b.truncations = truncations;
+          },
+          py::arg("observations"), py::arg("rewards"), py::arg("terminals"), py::arg("truncations"))
       .def("buffers",
            [](py::object self) {
              PyBatch& b = self.cast<PyBatch&>();
              const auto agents = static_cast<py::ssize_t>(b.batch->total_agents());
              const auto& buffers = b.batch->buffers();
+             const auto shape = observation_shape(*b.batch);
              // Views over the engine's own memory; `self` stays alive as their base.
-             return py::make_tuple(view(self, buffers.observations, {agents, b.batch->num_tokens(), 3}),
+             return py::make_tuple(view(self, buffers.observations, {shape.begin(), shape.end()}),
                                    view(self, buffers.rewards, {agents}), view(self, buffers.terminals, {agents}),
                                    view(self, buffers.truncations, {agents}));
            })
       .def("observation_address",
-           [](const PyBatch& b) { return reinterpret_cast<std::uintptr_t>(b.batch->buffers().observations); })
-      .def("config",
-           [](const PyBatch& b, std::size_t game) {
-             // The config of the game's current episode (a shared, immutable handle).
-             return std::const_pointer_cast<CompiledConfig>(b.batch->game(game).config_handle());
-           })
+           [](const PyBatch& b) { return reinterpret_cast<std::uintptr_t>(b.batch->buffers().observations); });
+}
+
+void bind_batch_reports(py::class_<PyBatch>& cls) {
+  cls.def("config",
+          [](const PyBatch& b, std::size_t game) {
+            // The config of the game's current episode (a shared, immutable handle).
+            return std::const_pointer_cast<CompiledConfig>(b.batch->game(game).config_handle());
+          })
       .def("episodes_done", [](const PyBatch& b) { return b.batch->episodes_done(); })
       .def("episode_index", [](const PyBatch& b, std::size_t game) { return b.batch->episode_index(game); })
       .def("current_step", [](const PyBatch& b, std::size_t game) { return b.batch->game(game).current_step(); })
@@ -251,98 +458,21 @@ PYBIND11_MODULE(_mettagrid, m) {
              return std::vector<bool>(success.begin(), success.end());
            })
       .def("episode_rewards", [](const PyBatch& b, std::size_t game) { return b.batch->game(game).episode_rewards(); })
-      .def("episode_stats",
-           [](const PyBatch& b, std::size_t game) {
-             const auto& g = b.batch->game(game);
-             const auto& context = g.config().context;
-             py::list agents;
-             for (const auto* agent : g.agents()) agents.append(stats_dict(context.agent_stats, agent->stats.values()));
-             py::list converters;
-             for (const auto* object : g.objects()) {
-               if (object == nullptr || object->kind() == metta::engine::kinds::kAgent || object->stats.size() == 0) {
-                 continue;
-               }
-               py::dict stats = stats_dict(context.object_stats, object->stats.values());
-               stats["type_id"] = object->type_id();
-               stats["location.r"] = object->loc.r;
-               stats["location.c"] = object->loc.c;
-               converters.append(stats);
-             }
-             py::dict out;
-             out["game"] = stats_dict(context.game_stats, g.stats().values());
-             out["agent"] = agents;
-             out["converter"] = converters;
-             return out;
-           })
-      .def("last_episode",
-           [](const PyBatch& b, std::size_t game) {
-             const auto& g = b.batch->game(game);
-             const auto& summary = g.last_episode();
-             // Stat names come from the ended episode's config: the game may have moved on to
-             // another config (a curriculum task) whose stats differ.
-             const auto& context = (summary.config ? *summary.config : g.config()).context;
-             py::list agents;
-             for (const auto& values : summary.agent_stats) agents.append(stats_dict(context.agent_stats, values));
-             py::dict out;
-             out["initial_grid_hash"] = summary.grid_hash;
-             out["seed"] = summary.seed;
-             out["max_steps"] = (summary.config ? *summary.config : g.config()).max_steps;
-             out["map_height"] = summary.map_height;
-             out["map_width"] = summary.map_width;
-             out["steps"] = summary.steps;
-             out["rewards"] = summary.rewards;
-             out["game"] = stats_dict(context.game_stats, summary.game_stats);
-             out["agent"] = agents;
-             return out;
-           })
-      .def("grid_objects",
-           [](const PyBatch& b, std::size_t game) {
-             const auto& g = b.batch->game(game);
-             const auto& config = g.config();
-             const py::dict names = feature_names_by_id(config);
-             py::dict out;
-             std::vector<std::uint8_t> tokens(3 * 256);
-             for (const auto* object : g.objects()) {
-               if (object == nullptr) continue;
-               metta::engine::ObsWriter writer{tokens.data(), tokens.data() + tokens.size(), 0, 0};
-               object->write_obs(writer);
-               py::dict entry;
-               entry["id"] = object->id;
-               entry["type"] = object->type_id();
-               entry["type_name"] = config.objects[object->spec_index()].name;
-               entry["r"] = object->loc.r;
-               entry["c"] = object->loc.c;
-               entry["layer"] = static_cast<int>(object->layer());
-               for (const std::uint8_t* t = tokens.data(); t < writer.cursor; t += 3) {
-                 entry[names[py::int_(t[1])]] = t[2];
-               }
-               if (object->kind() == metta::engine::kinds::kAgent) {
-                 entry["agent_id"] = static_cast<const metta::engine::Agent*>(object)->agent_index;
-               }
-               out[py::int_(object->id)] = entry;
-             }
-             return out;
-           })
-      .def("grid_codes",
-           [](const PyBatch& b, std::size_t game) {
-             // Config object code (spec index + 1, 0 = empty) of the top object of every cell, and the
-             // agent index on the agent layer (-1 = none).
-             const auto& g = b.batch->game(game);
-             const auto& grid = g.grid();
-             py::array_t<std::int32_t> codes({grid.height(), grid.width()});
-             py::array_t<std::int32_t> agent_ids({grid.height(), grid.width()});
-             auto c = codes.mutable_unchecked<2>();
-             auto a = agent_ids.mutable_unchecked<2>();
-             for (int r = 0; r < grid.height(); ++r) {
-               for (int col = 0; col < grid.width(); ++col) {
-                 const metta::engine::Location loc{r, col};
-                 const auto* agent = g.agent_at(loc);
-                 const auto* object = g.object_at(loc, metta::engine::Layer::Object);
-                 const auto* top = agent != nullptr ? static_cast<const metta::engine::GridObject*>(agent) : object;
-                 c(r, col) = top == nullptr ? 0 : top->spec_index() + 1;
-                 a(r, col) = agent == nullptr ? -1 : static_cast<std::int32_t>(agent->agent_index);
-               }
-             }
-             return py::make_tuple(codes, agent_ids);
-           });
+      .def("episode_stats", [](const PyBatch& b, std::size_t game) { return episode_stats(b.batch->game(game)); })
+      .def("last_episode", [](const PyBatch& b, std::size_t game) { return last_episode(b.batch->game(game)); })
+      .def("grid_objects", [](const PyBatch& b, std::size_t game) { return grid_objects(b.batch->game(game)); })
+      .def("grid_codes", [](const PyBatch& b, std::size_t game) { return grid_codes(b.batch->game(game)); });
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_mettagrid, m) {
+  m.doc() = "MettaGrid engine: compiled game configs and batches of games stepped on a thread pool.";
+  m.def("registry", &registry_dict,
+        "Every object kind, action and feature the engine knows, with the config schema each declares.");
+  bind_compiled_config(m);
+  py::class_<PyBatch> batch(m, "Batch");
+  bind_batch_stepping(batch);
+  bind_batch_buffers(batch);
+  bind_batch_reports(batch);
 }

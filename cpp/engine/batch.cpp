@@ -39,8 +39,9 @@ Batch::Batch(std::vector<GameSetup> setups, unsigned num_threads, bool autoreset
     }
   }
   num_tokens_ = setups[0].config->num_tokens;
+  observation_bytes_ = setups[0].config->observation_bytes();
   const std::size_t agents = total_agents();
-  own_observations_.assign(agents * static_cast<std::size_t>(num_tokens_) * 3, 0xFF);
+  own_observations_.assign(agents * observation_bytes_, 0xFF);
   own_rewards_.assign(agents, 0.0f);
   own_terminals_ = std::make_unique<bool[]>(agents);
   own_truncations_ = std::make_unique<bool[]>(agents);
@@ -54,7 +55,7 @@ GameIO Batch::io(std::size_t game, const std::int32_t* actions) const {
   const std::size_t first = game * agents_per_game_;
   GameIO result;
   result.actions = actions == nullptr ? nullptr : actions + 2 * first;
-  result.observations = buffers_.observations + first * static_cast<std::size_t>(num_tokens_) * 3;
+  result.observations = buffers_.observations + first * observation_bytes_;
   result.rewards = buffers_.rewards + first;
   result.terminals = buffers_.terminals + first;
   result.truncations = buffers_.truncations + first;

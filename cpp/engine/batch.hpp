@@ -47,6 +47,9 @@ class Batch {
   [[nodiscard]] std::size_t agents_per_game() const { return agents_per_game_; }
   [[nodiscard]] std::size_t total_agents() const { return games_.size() * agents_per_game_; }
   [[nodiscard]] int num_tokens() const { return num_tokens_; }
+  // Buffer sizes: observations [total_agents, num_tokens, kTokenBytes] uint8 (this many bytes per
+  // agent), actions [total_agents, 2] int32, rewards / terminals / truncations [total_agents].
+  [[nodiscard]] std::size_t observation_bytes_per_agent() const { return observation_bytes_; }
   [[nodiscard]] unsigned num_threads() const { return pool_.num_threads(); }
   [[nodiscard]] Game& game(std::size_t index) { return *games_.at(index); }
   [[nodiscard]] const Game& game(std::size_t index) const { return *games_.at(index); }
@@ -65,6 +68,7 @@ class Batch {
   bool autoreset_;
   std::size_t agents_per_game_ = 0;
   int num_tokens_ = 0;
+  std::size_t observation_bytes_ = 0;
   std::uint64_t seed_ = 0;
   std::vector<std::uint64_t> episodes_;
   std::vector<std::uint8_t> episodes_done_;

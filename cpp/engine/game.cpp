@@ -46,7 +46,7 @@ std::uint64_t MapData::grid_hash(const CompiledConfig& config) const {
       text += ',';
       append_number(c);
       text += ':';
-      text += code == 0 ? std::string_view("empty") : std::string_view(config.objects[code - 1u].name);
+      text += code == 0 ? std::string_view(kEmptyCellNames[0]) : std::string_view(config.objects[code - 1u].name);
       text += ';';
     }
   }
@@ -97,13 +97,13 @@ void Game::build_objects() {
       object->id = static_cast<ObjectIndex>(objects_.size());
       object->loc = Location{r, c};
       grid_.set(object->loc, object->layer(), object->id);
-      if (object->kind() == kinds::kAgent) {
+      if (spec.prototype->is_agent()) {
         auto* agent = static_cast<Agent*>(object.get());
         agent->agent_index = static_cast<std::uint32_t>(agents_.size());
         agent->stats = Stats(agent_stats);
         agents_.push_back(agent);
       } else {
-        if (object->kind() != kinds::kWall) object->stats = Stats(object_stats);
+        if (spec.keeps_stats) object->stats = Stats(object_stats);
         stats_.add(config.game_ids.object_count[spec_index], 1);
       }
       objects_.push_back(std::move(object));
@@ -259,7 +259,7 @@ void Game::write_rewards(float* rewards) {
 
 void Game::write_observations(std::uint8_t* observations) {
   const CompiledConfig& config = *config_;
-  const std::size_t stride = static_cast<std::size_t>(config.num_tokens) * 3;
+  const std::size_t stride = config.observation_bytes();
   GlobalTokens globals;
   if (config.max_steps > 0) {
     const double fraction = std::min(1.0, static_cast<double>(current_step_) / config.max_steps);

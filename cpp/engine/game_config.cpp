@@ -28,22 +28,20 @@ const ActionEntry& find_action(const std::string& name, const std::string& path)
   throw std::invalid_argument(path + ": unknown action '" + name + "' (known: " + known + ")");
 }
 
-void collect_groups(const ParamReader& root, CompileContext& context) {
+// Lets kinds that declare something for the whole game (agents: their groups) do so before any
+// kind or action compiles.
+void declare_kinds(const ParamReader& root, CompileContext& context) {
   for (const auto& object : root.children("objects")) {
-    if (object.get_string("kind") != "agent") continue;
-    const ParamReader params = object.child("params");
-    const auto id = static_cast<std::uint8_t>(params.get_int("group_id", 0, 255));
-    const std::string& name = params.get_string("group_name");
-    const auto share = static_cast<float>(params.get_double("group_reward_pct", 0.0, 1.0, 0.0));
-    const auto existing = std::find_if(context.groups.begin(), context.groups.end(),
-                                       [&](const GroupInfo& group) { return group.id == id; });
-    if (existing == context.groups.end()) {
-      context.groups.push_back(GroupInfo{id, name, share});
-    } else if (existing->name != name || existing->reward_share != share) {
-      throw std::invalid_argument(params.field("group_id") + ": group id " + std::to_string(id) +
-                                  " is used by two groups with different names or reward shares");
-    }
+    const ObjectKindEntry& kind = find_kind(object.get_string("kind"), object.field("kind"));
+    if (kind.declare != nullptr) kind.declare(object.child("params"), context);
   }
+}
+
+bool is_empty_cell_name(const std::string& name) {
+  for (const char* empty : kEmptyCellNames) {
+    if (name == empty) return true;
+  }
+  return false;
 }
 
 void intern_agent_stats(CompileContext& context) {
@@ -80,7 +78,8 @@ std::shared_ptr<const CompiledConfig> CompiledConfig::compile(const Params& para
   const ParamReader root(params, "");
   CompileContext& context = config->context;
 
-  context.items = root.get_string_list("inventory_item_names");
+  root.check_keys(kParams, kEntryKeys);
+  context.items = root.get_string_list(kItemNames.name);
   if (context.items.size() > static_cast<std::size_t>(feature::kMaxItems)) {
     throw std::invalid_argument("inventory_item_names: at most " +
                                 std::to_string(feature::kMaxItems) + " items, got " +
@@ -94,12 +93,12 @@ std::shared_ptr<const CompiledConfig> CompiledConfig::compile(const Params& para
     }
   }
   config->items = context.items;
-  config->obs_width = static_cast<int>(root.get_int("obs_width", 1, kMaxObsSide));
-  config->obs_height = static_cast<int>(root.get_int("obs_height", 1, kMaxObsSide));
-  config->num_tokens = static_cast<int>(root.get_int("num_observation_tokens", 4, 1 << 16));
-  config->max_steps = static_cast<std::uint32_t>(root.get_int("max_steps", 0, 1ll << 31));
+  config->obs_width = static_cast<int>(root.read_int(kObsWidth));
+  config->obs_height = static_cast<int>(root.read_int(kObsHeight));
+  config->num_tokens = static_cast<int>(root.read_int(kNumTokens));
+  config->max_steps = static_cast<std::uint32_t>(root.read_int(kMaxSteps));
 
-  collect_groups(root, context);
+  declare_kinds(root, context);
   intern_agent_stats(context);
   config->game_ids.tokens_written = context.game_stats.intern("tokens_written");
   config->game_ids.tokens_dropped = context.game_stats.intern("tokens_dropped");
@@ -110,7 +109,7 @@ std::shared_ptr<const CompiledConfig> CompiledConfig::compile(const Params& para
   for (const auto& object : root.children("objects")) {
     ObjectSpec spec;
     spec.name = object.get_string("name");
-    if (spec.name.empty() || spec.name == "empty") {
+    if (is_empty_cell_name(spec.name)) {
       throw std::invalid_argument(object.field("name") + ": '" + spec.name +
                                   "' is reserved for empty cells");
     }
@@ -119,15 +118,15 @@ std::shared_ptr<const CompiledConfig> CompiledConfig::compile(const Params& para
     }
     const ObjectKindEntry& kind = find_kind(object.get_string("kind"), object.field("kind"));
     spec.kind = kind.id;
-    const ParamReader object_params = object.child("params");
-    spec.type_id = static_cast<TypeId>(object_params.get_int("type_id", 0, 255, 0));
-    spec.prototype = kind.compile(object_params, context);
+    spec.prototype = kind.compile(object.child("params"), context);
+    spec.type_id = spec.prototype->type_id();
+    spec.keeps_stats = !kind.stats.empty();
     if (kind_used.size() <= kind.id) kind_used.resize(kind.id + 1u, false);
     kind_used[kind.id] = true;
     config->game_ids.object_count.push_back(context.game_stats.intern("objects." + spec.name));
     config->objects.push_back(std::move(spec));
   }
-  if (config->objects.size() > 65000) throw std::invalid_argument("objects: too many entries");
+  if (config->objects.size() > kMaxObjects) throw std::invalid_argument("objects: too many entries");
 
   // Actions, ordered by registry id so enabling a new action never renumbers existing ones.
   std::vector<std::pair<ActionId, std::unique_ptr<ActionHandler>>> handlers;
@@ -145,16 +144,18 @@ std::shared_ptr<const CompiledConfig> CompiledConfig::compile(const Params& para
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& handler : handlers) config->actions.push_back(std::move(handler.second));
 
-  // Published features: core ones, inventory, and those of kinds this config uses.
-  for (const auto& entry : feature_table()) {
-    const bool used = entry.owner == kAnyKind || (entry.owner < kind_used.size() && kind_used[entry.owner]);
-    if (!used) continue;
+  // Published features: core ones, inventory, and the own features of kinds this config uses.
+  for (const auto& entry : core_feature_table()) {
     config->features.push_back(FeatureInfo{entry.id, entry.name, entry.normalization});
-    if (entry.id == feature::kLastReward) {
-      for (std::size_t i = 0; i < context.items.size(); ++i) {
-        config->features.push_back(FeatureInfo{static_cast<std::uint8_t>(feature::kInventoryBase + i),
-                                               "inv:" + context.items[i], 100.0f});
-      }
+  }
+  for (std::size_t i = 0; i < context.items.size(); ++i) {
+    config->features.push_back(FeatureInfo{static_cast<std::uint8_t>(feature::kInventoryBase + i),
+                                           kInventoryFeaturePrefix + context.items[i], kInventoryNormalization});
+  }
+  for (const auto& kind : object_kind_table()) {
+    if (kind.id >= kind_used.size() || !kind_used[kind.id]) continue;
+    for (const auto& entry : kind.own_features) {
+      config->features.push_back(FeatureInfo{entry.id, entry.name, entry.normalization});
     }
   }
   return config;

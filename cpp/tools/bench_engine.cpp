@@ -36,34 +36,30 @@ std::atomic<std::size_t> g_allocations{0};
 
 namespace {
 
-Params::List per_item(const std::vector<std::string>& items, const std::map<std::string, double>& values,
-                      double fallback = 0.0) {
-  Params::List out;
-  for (const auto& item : items) {
-    const auto it = values.find(item);
-    out.emplace_back(it == values.end() ? fallback : it->second);
-  }
-  return out;
+// An item table {item name: value}, as the engine reads it.
+Params table(const std::map<std::string, double>& values) {
+  Params::Dict out;
+  for (const auto& [item, value] : values) out.emplace_back(item, value);
+  return Params(std::move(out));
 }
 
-Params action(const std::vector<std::string>& items, const std::string& name,
-              const std::map<std::string, double>& consumed = {},
+Params action(const std::string& name, const std::map<std::string, double>& consumed = {},
               const std::map<std::string, double>& defense = {}) {
   Params p;
   p.set("name", name);
-  p.set("required_resources", per_item(items, consumed));
-  p.set("consumed_resources", per_item(items, consumed));
-  p.set("defense_resources", per_item(items, defense));
+  p.set("required_resources", table(consumed));
+  p.set("consumed_resources", table(consumed));
+  if (!defense.empty()) p.set("defense_resources", table(defense));
   return p;
 }
 
-Params converter(const std::vector<std::string>& items, const std::string& name, int type_id,
+Params converter(const std::string& name, int type_id,
                  const std::map<std::string, double>& in, const std::map<std::string, double>& out,
                  int cooldown, int color = 0) {
   Params params;
   params.set("type_id", type_id);
-  params.set("recipe_input", per_item(items, in));
-  params.set("recipe_output", per_item(items, out));
+  params.set("input_resources", table(in));
+  params.set("output_resources", table(out));
   params.set("max_output", 5);
   params.set("conversion_ticks", 1);
   params.set("cooldown", cooldown);
@@ -88,11 +84,15 @@ Params default_game(std::uint32_t max_steps) {
   game.set("obs_width", 11);
   game.set("obs_height", 11);
   game.set("num_observation_tokens", 200);
-  Params::List actions = {action(items, "noop"), action(items, "move"), action(items, "rotate"),
-                          action(items, "put_recipe_items"), action(items, "get_output"),
-                          action(items, "attack", {{"laser", 1}}, {{"armor", 1}}),
-                          action(items, "attack_nearest", {{"laser", 1}}, {{"armor", 1}}),
-                          action(items, "swap"), action(items, "change_color")};
+  Params::List actions = {action("noop"),
+                          action("move"),
+                          action("rotate"),
+                          action("put_recipe_items"),
+                          action("get_output"),
+                          action("attack", {{"laser", 1}}, {{"armor", 1}}),
+                          action("attack_nearest", {{"laser", 1}}, {{"armor", 1}}),
+                          action("swap"),
+                          action("change_color")};
   game.set("actions", actions);
   Params agent_params;
   agent_params.set("group_id", 0);
@@ -100,9 +100,9 @@ Params default_game(std::uint32_t max_steps) {
   agent_params.set("group_reward_pct", 0.0);
   agent_params.set("freeze_duration", 10);
   agent_params.set("action_failure_penalty", 0.0);
-  agent_params.set("max_items_per_type", per_item(items, {{"heart", 255}}, 50));
-  agent_params.set("resource_rewards", per_item(items, {{"heart", 1.0}}));
-  agent_params.set("resource_reward_max", per_item(items, {}, 1000));
+  agent_params.set("default_item_max", 50);
+  agent_params.set("item_max", table({{"heart", 255}}));
+  agent_params.set("rewards", table({{"heart", 1.0}}));
   Params agent;
   agent.set("name", "agent.agent");
   agent.set("kind", "agent");
@@ -122,19 +122,19 @@ Params default_game(std::uint32_t max_steps) {
   block.set("params", block_params);
   Params::List objects = {
       agent, wall, block,
-      converter(items, "mine_red", 2, {}, {{"ore_red", 1}}, 50, 0),
-      converter(items, "mine_blue", 3, {}, {{"ore_blue", 1}}, 50, 1),
-      converter(items, "mine_green", 4, {}, {{"ore_green", 1}}, 50, 2),
-      converter(items, "generator_red", 5, {{"ore_red", 1}}, {{"battery_red", 1}}, 25, 0),
-      converter(items, "generator_blue", 6, {{"ore_blue", 1}}, {{"battery_blue", 1}}, 25, 1),
-      converter(items, "generator_green", 7, {{"ore_green", 1}}, {{"battery_green", 1}}, 25, 2),
-      converter(items, "altar", 8, {{"battery_red", 3}}, {{"heart", 1}}, 10),
-      converter(items, "armory", 9, {{"ore_red", 3}}, {{"armor", 1}}, 10),
-      converter(items, "lasery", 10, {{"ore_red", 1}, {"battery_red", 2}}, {{"laser", 1}}, 10),
-      converter(items, "lab", 11, {{"ore_red", 3}, {"battery_red", 3}}, {{"blueprint", 1}}, 5),
-      converter(items, "factory", 12, {{"blueprint", 1}, {"ore_red", 5}, {"battery_red", 5}},
+      converter("mine_red", 2, {}, {{"ore_red", 1}}, 50, 0),
+      converter("mine_blue", 3, {}, {{"ore_blue", 1}}, 50, 1),
+      converter("mine_green", 4, {}, {{"ore_green", 1}}, 50, 2),
+      converter("generator_red", 5, {{"ore_red", 1}}, {{"battery_red", 1}}, 25, 0),
+      converter("generator_blue", 6, {{"ore_blue", 1}}, {{"battery_blue", 1}}, 25, 1),
+      converter("generator_green", 7, {{"ore_green", 1}}, {{"battery_green", 1}}, 25, 2),
+      converter("altar", 8, {{"battery_red", 3}}, {{"heart", 1}}, 10),
+      converter("armory", 9, {{"ore_red", 3}}, {{"armor", 1}}, 10),
+      converter("lasery", 10, {{"ore_red", 1}, {"battery_red", 2}}, {{"laser", 1}}, 10),
+      converter("lab", 11, {{"ore_red", 3}, {"battery_red", 3}}, {{"blueprint", 1}}, 5),
+      converter("factory", 12, {{"blueprint", 1}, {"ore_red", 5}, {"battery_red", 5}},
                 {{"armor", 5}, {"laser", 5}}, 5),
-      converter(items, "temple", 13, {{"heart", 1}, {"blueprint", 1}}, {{"heart", 5}}, 5)};
+      converter("temple", 13, {{"heart", 1}, {"blueprint", 1}}, {{"heart", 5}}, 5)};
   game.set("objects", objects);
   return game;
 }
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
     const std::size_t allocations = g_allocations.load() - allocations_before;
     if (const char* hash_steps = std::getenv("METTA_BENCH_HASH")) {
       const std::size_t n = std::strtoul(hash_steps, nullptr, 10);
-      const std::size_t obs_bytes = agents * static_cast<std::size_t>(batch.num_tokens()) * 3;
+      const std::size_t obs_bytes = agents * batch.observation_bytes_per_agent();
       std::uint64_t hash = 1469598103934665603ULL;
       const auto mix = [&hash](const void* data, std::size_t size) {
         const auto* bytes = static_cast<const unsigned char*>(data);

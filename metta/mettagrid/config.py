@@ -2,6 +2,11 @@
 
 Every default is the reference's default game (spec/mettagrid.md §1.5, §7.3): an 11x11 window,
 200 observation tokens, 1000 steps, the ten items, every action, and the building catalogue.
+
+The engine's registry (``metta.mettagrid.registry``) is the source of truth for every field the
+engine reads: each model here carries the same field names, bounds and defaults as the C++ class
+it configures (tests/mettagrid/test_mettagrid_registry.py checks every field against it), and the
+cross-field checks below walk the registry rather than naming kinds or actions.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from metta.mettagrid.registry import registry
 
 __all__ = [
     "DEFAULT_ITEMS",
@@ -25,7 +32,6 @@ __all__ = [
     "ObjectConfig",
     "WallConfig",
     "default_objects",
-    "per_item",
 ]
 
 RESERVED_GROUP_NAMES = frozenset({"own_team", "other_team", "from_own_team", "from_other_team"})
@@ -45,15 +51,13 @@ DEFAULT_ITEMS: tuple[str, ...] = (
 )
 
 Count = Annotated[int, Field(ge=0, le=255)]
+Reward = Annotated[float, Field(ge=-1e9, le=1e9)]
+NonNegative = Annotated[float, Field(ge=0.0, le=1e9)]
+Ticks = Annotated[int, Field(ge=0, le=2**30)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-
-def per_item(items: list[str], table: dict[str, int]) -> list[int]:
-    """A {item name: count} table as one int per item, in item order (what the engine reads)."""
-    return [int(table.get(item, 0)) for item in items]
 
 
 class ActionConfig(_Strict):
@@ -106,15 +110,15 @@ class AgentConfig(_Strict):
     """Inventory cap for items not listed in item_max."""
     item_max: dict[str, Count] = Field(default_factory=lambda: {"heart": 255})
     """Per-item inventory caps."""
-    freeze_duration: int = Field(default=10, ge=-1)
+    freeze_duration: int = Field(default=10, ge=-1, le=2**30)
     """Ticks an attacked agent stays frozen (-1: forever)."""
-    rewards: dict[str, float] = Field(default_factory=lambda: {"heart": 1.0})
+    rewards: dict[str, Reward] = Field(default_factory=lambda: {"heart": 1.0})
     """Reward per unit held of each item (paid on gain, taken back on loss)."""
-    reward_max: dict[str, float] = Field(default_factory=dict)
+    reward_max: dict[str, NonNegative] = Field(default_factory=dict)
     """Per-item cap on the counted quantity (default 1000)."""
-    action_failure_penalty: float = Field(default=0.0, ge=0.0)
+    action_failure_penalty: NonNegative = 0.0
     """Reward subtracted for every failed or invalid action."""
-    exploration_reward: float = Field(default=0.0, ge=0.0)
+    exploration_reward: NonNegative = 0.0
     """Reward paid each time the agent enters a cell it has not stood on this episode (its start
     cell counts as visited): a count-free novelty bonus that teaches covering ground; 0 is off."""
 
@@ -126,15 +130,15 @@ class AgentOverrides(_Strict):
     """See AgentConfig.default_item_max."""
     item_max: dict[str, Count] | None = None
     """See AgentConfig.item_max."""
-    freeze_duration: int | None = Field(default=None, ge=-1)
+    freeze_duration: int | None = Field(default=None, ge=-1, le=2**30)
     """See AgentConfig.freeze_duration."""
-    rewards: dict[str, float] | None = None
+    rewards: dict[str, Reward] | None = None
     """See AgentConfig.rewards."""
-    reward_max: dict[str, float] | None = None
+    reward_max: dict[str, NonNegative] | None = None
     """See AgentConfig.reward_max."""
-    action_failure_penalty: float | None = Field(default=None, ge=0.0)
+    action_failure_penalty: NonNegative | None = None
     """See AgentConfig.action_failure_penalty."""
-    exploration_reward: float | None = Field(default=None, ge=0.0)
+    exploration_reward: NonNegative | None = None
     """See AgentConfig.exploration_reward."""
 
 
@@ -159,10 +163,6 @@ class WallConfig(_Strict):
     swappable: bool = False
     """Whether swap can move it."""
 
-    def engine_params(self, items: list[str]) -> dict[str, object]:
-        """The fields the C++ WallConfig::parse reads."""
-        return {"type_id": self.type_id, "swappable": self.swappable}
-
 
 class ConverterConfig(_Strict):
     """A building that turns input items into output items over time."""
@@ -175,29 +175,16 @@ class ConverterConfig(_Strict):
     """Items one conversion consumes."""
     output_resources: dict[str, Count] = Field(default_factory=dict)
     """Items one conversion produces."""
-    max_output: int = Field(default=5, ge=-1)
+    max_output: int = Field(default=5, ge=-1, le=2**20)
     """No conversion starts while this many output items wait (-1: unlimited)."""
-    conversion_ticks: int = Field(default=1, ge=0)
+    conversion_ticks: Ticks = 1
     """Steps one conversion takes."""
-    cooldown: int = Field(default=0, ge=0)
+    cooldown: Ticks = 0
     """Steps to wait after a conversion before the next."""
     initial_items: Count = 0
     """Count of every output item at the start."""
     color: Count = 0
     """Observed colour."""
-
-    def engine_params(self, items: list[str]) -> dict[str, object]:
-        """The fields the C++ ConverterConfig::parse reads."""
-        return {
-            "type_id": self.type_id,
-            "recipe_input": per_item(items, self.input_resources),
-            "recipe_output": per_item(items, self.output_resources),
-            "max_output": self.max_output,
-            "conversion_ticks": self.conversion_ticks,
-            "cooldown": self.cooldown,
-            "initial_items": self.initial_items,
-            "color": self.color,
-        }
 
     @model_validator(mode="after")
     def _no_instant_loop(self) -> Self:
@@ -218,10 +205,6 @@ class ChestConfig(_Strict):
     """Observed type_id."""
     capacity: int = Field(default=255, ge=1, le=255)
     """Most of each item it holds."""
-
-    def engine_params(self, items: list[str]) -> dict[str, object]:
-        """The fields the C++ ChestConfig::parse reads."""
-        return {"type_id": self.type_id, "capacity": self.capacity}
 
 
 ObjectConfig = Annotated[WallConfig | ConverterConfig | ChestConfig, Field(discriminator="type")]
@@ -268,13 +251,13 @@ class GameConfig(_Strict):
     """Item names; item i is observed as feature inv:<name> with id 12 + i."""
     num_agents: int | None = Field(default=None, ge=1)
     """If set, every map must hold exactly this many agents."""
-    max_steps: int = Field(default=1000, ge=0)
+    max_steps: int = Field(default=1000, ge=0, le=2**31)
     """Steps after which the episode is truncated (0: never)."""
     obs_width: int = Field(default=11, ge=1, le=15)
     """Observation window width (at most 15: locations pack into 4 bits)."""
     obs_height: int = Field(default=11, ge=1, le=15)
     """Observation window height (at most 15)."""
-    num_observation_tokens: int = Field(default=200, ge=4)
+    num_observation_tokens: int = Field(default=200, ge=4, le=2**16)
     """Tokens per agent observation (the first four are global tokens)."""
     agent: AgentConfig = Field(default_factory=AgentConfig)
     """Agent defaults."""
@@ -290,34 +273,35 @@ class GameConfig(_Strict):
         items = self.inventory_item_names
         if len(set(items)) != len(items):
             raise ValueError("inventory_item_names: duplicate item names")
-        if len(items) > 188:
-            raise ValueError("inventory_item_names: at most 188 items")
+        max_items = registry().limits["max_items"]
+        if len(items) > max_items:
+            raise ValueError(f"inventory_item_names: at most {max_items} items")
         known = set(items)
 
-        def check(field: str, table: dict[str, object]) -> None:
-            for name in table:
-                if name not in known:
-                    raise ValueError(f"{field}: unknown item {name!r} (items: {items})")
+        def check(path: str, model: BaseModel, params: object) -> None:
+            # Every item table the registry declares for this kind or action.
+            for param in params:
+                table = getattr(model, param.name, None)
+                if not param.is_table or table is None:
+                    continue
+                for name in table:
+                    if name not in known:
+                        raise ValueError(
+                            f"{path}.{param.name}: unknown item {name!r} (items: {items})"
+                        )
 
-        for field_name in ("item_max", "rewards", "reward_max"):
-            check(f"agent.{field_name}", getattr(self.agent, field_name))
+        agent_params = registry().kind("agent").params
+        check("agent", self.agent, agent_params)
         for group_name, group in self.groups.items():
-            for field_name in ("item_max", "rewards", "reward_max"):
-                table = getattr(group.props, field_name)
-                if table is not None:
-                    check(f"groups.{group_name}.props.{field_name}", table)
-        for action_name in ActionsConfig.model_fields:
-            action = getattr(self.actions, action_name)
-            check(f"actions.{action_name}.required_resources", action.required_resources)
-            check(f"actions.{action_name}.consumed_resources", action.consumed_resources)
-            if isinstance(action, AttackActionConfig):
-                check(f"actions.{action_name}.defense_resources", action.defense_resources)
+            check(f"groups.{group_name}.props", group.props, agent_params)
+        for key in ActionsConfig.model_fields:
+            for action in registry().actions_for(key):
+                check(f"actions.{key}", getattr(self.actions, key), action.params)
+        reserved = set(registry().empty_cell_names)
         for object_name, obj in self.objects.items():
-            if object_name.startswith("agent.") or object_name in ("empty", ".", " ", ""):
+            if object_name.startswith("agent.") or object_name in reserved:
                 raise ValueError(f"objects.{object_name}: reserved name (agents are groups)")
-            if isinstance(obj, ConverterConfig):
-                check(f"objects.{object_name}.input_resources", obj.input_resources)
-                check(f"objects.{object_name}.output_resources", obj.output_resources)
+            check(f"objects.{object_name}", obj, registry().kind(obj.type).params)
         return self
 
     @model_validator(mode="after")

@@ -1,98 +1,65 @@
 """The one conversion from a GameConfig (and a map of object names) to what the engine reads.
 
 The engine sees plain dicts/lists of numbers and strings (a ``Params`` tree in C++); each object
-kind and action reads its own fields from it, so this file is the only place that knows both sides.
+kind and action reads its own fields from it. Which fields those are comes from the engine's
+registry, so nothing here names a kind's or an action's fields.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel
 
 from metta.mettagrid import _mettagrid
-from metta.mettagrid.config import ActionConfig, AttackActionConfig, GameConfig, per_item
+from metta.mettagrid.config import GameConfig
 from metta.mettagrid.maps.ascii import parse_ascii_map
+from metta.mettagrid.registry import ParamSpec, registry
 
 __all__ = ["EMPTY_NAMES", "compile_game", "encode_map", "to_engine_params"]
 
-EMPTY_NAMES = frozenset({"empty", ".", " ", ""})
-DEFAULT_REWARD_CAP = 1000.0
-
-# ActionsConfig field -> engine handler names (attack gives two handlers, as in the reference).
-# A new action adds one line here, one field in ActionsConfig and one line in cpp registry.cpp.
-_HANDLERS: dict[str, tuple[str, ...]] = {
-    "noop": ("noop",),
-    "move": ("move",),
-    "rotate": ("rotate",),
-    "put_items": ("put_recipe_items",),
-    "get_items": ("get_output",),
-    "attack": ("attack", "attack_nearest"),
-    "swap": ("swap",),
-    "change_color": ("change_color",),
-    "chest_transfer": ("chest_transfer",),
-}
+EMPTY_NAMES = frozenset(registry().empty_cell_names)
+"""Names a map cell may use for an empty cell (the engine's list)."""
 
 
-def _per_item_float(items: list[str], table: dict[str, float], default: float) -> list[float]:
-    return [table.get(item, default) for item in items]
-
-
-def _action_params(items: list[str], name: str, action: ActionConfig) -> dict[str, object]:
-    params: dict[str, object] = {
-        "name": name,
-        "required_resources": per_item(items, action.required_resources),
-        "consumed_resources": per_item(items, action.consumed_resources),
-    }
-    if isinstance(action, AttackActionConfig):
-        params["defense_resources"] = per_item(items, action.defense_resources)
-    return params
+def _fields(model: BaseModel, params: tuple[ParamSpec, ...]) -> dict[str, object]:
+    """The registry fields of one kind or action, read from the model of the same field names."""
+    dumped = model.model_dump()
+    return {param.name: dumped[param.name] for param in params if param.name in dumped}
 
 
 def _agent_params(config: GameConfig, group_name: str) -> dict[str, object]:
-    items = config.inventory_item_names
     group = config.groups[group_name]
     overrides = group.props.model_dump(exclude_none=True)
     agent = config.agent.model_copy(update=overrides)
-    caps = {item: agent.item_max.get(item, agent.default_item_max) for item in items}
     return {
-        "type_id": 0,
+        **_fields(agent, registry().kind("agent").params),
         "group_id": group.id,
         "group_name": group_name,
         "group_reward_pct": group.group_reward_pct,
-        "freeze_duration": agent.freeze_duration,
-        "action_failure_penalty": agent.action_failure_penalty,
-        "exploration_reward": agent.exploration_reward,
-        "max_items_per_type": [caps[item] for item in items],
-        "resource_rewards": _per_item_float(items, agent.rewards, 0.0),
-        "resource_reward_max": _per_item_float(items, agent.reward_max, DEFAULT_REWARD_CAP),
     }
 
 
 def to_engine_params(config: GameConfig) -> dict[str, object]:
-    """GameConfig -> the engine's params dict (items resolved to per-item lists)."""
-    items = list(config.inventory_item_names)
+    """GameConfig -> the engine's params dict: for each kind and action, the fields its registry
+    entry declares (item tables stay {item name: value}; the engine checks the names)."""
     actions = []
-    for key, handlers in _HANDLERS.items():
+    for key in registry().config_keys:
         action = getattr(config.actions, key)
         if action.enabled:
-            actions.extend(_action_params(items, handler, action) for handler in handlers)
+            actions.extend(
+                {"name": handler.name, **_fields(action, handler.params)}
+                for handler in registry().actions_for(key)
+            )
     objects: list[dict[str, object]] = [
         {"name": f"agent.{group}", "kind": "agent", "params": _agent_params(config, group)}
         for group in config.groups
     ]
     objects.extend(
-        {"name": name, "kind": obj.type, "params": obj.engine_params(items)}
+        {"name": name, "kind": obj.type, "params": _fields(obj, registry().kind(obj.type).params)}
         for name, obj in config.objects.items()
     )
-    return {
-        "inventory_item_names": items,
-        "max_steps": config.max_steps,
-        "obs_width": config.obs_width,
-        "obs_height": config.obs_height,
-        "num_observation_tokens": config.num_observation_tokens,
-        "actions": actions,
-        "objects": objects,
-    }
+    return {**_fields(config, registry().game_params), "actions": actions, "objects": objects}
 
 
 def compile_game(config: GameConfig) -> _mettagrid.CompiledConfig:

@@ -12,6 +12,7 @@ import numpy.typing as npt
 from gymnasium import spaces
 
 from metta.mettagrid import _mettagrid
+from metta.mettagrid.registry import registry
 from metta.mettagrid.render import render_ansi
 
 __all__ = ["GameView"]
@@ -85,7 +86,7 @@ class GameView:
     @property
     def global_features(self) -> list[str]:
         """Names of the global tokens at the window centre."""
-        return ["episode_completion_pct", "last_action", "last_action_arg", "last_reward"]
+        return list(registry().global_features)
 
     # Game facts.
     @property
@@ -155,7 +156,8 @@ class GameView:
         return np.asarray(self._batch.episode_rewards(self._game), dtype=np.float32)
 
     def get_episode_stats(self) -> dict[str, Any]:
-        """{"game": {...}, "agent": [one dict per agent], "converter": [one per building]}."""
+        """{"game": {...}, "agent": [one dict per agent], and for every other kind that counts
+        stats, "<kind name>" (e.g. "converter", "chest"): [one dict per object of that kind]}."""
         return self._batch.episode_stats(self._game)
 
     def render(self, color: bool = False) -> str:

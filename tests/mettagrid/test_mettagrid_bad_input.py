@@ -139,8 +139,20 @@ def test_group_names_that_would_clash_in_stat_names_are_refused(name):
 
 def test_engine_params_errors_name_the_path():
     params = to_engine_params(GameConfig())
+    params["objects"][0]["params"]["item_max"] = {"heart": 1, "gold": 2}
+    with pytest.raises(
+        ValueError, match=r"objects\[0\]\.params\.item_max\.gold: unknown item 'gold'"
+    ):
+        _mettagrid.CompiledConfig(params)
+    params = to_engine_params(GameConfig())
     params["objects"][0]["params"]["max_items_per_type"] = [1, 2]
-    with pytest.raises(ValueError, match=r"objects\[0\]\.params\.max_items_per_type: expected 10"):
+    with pytest.raises(
+        ValueError, match=r"objects\[0\]\.params\.max_items_per_type: unknown parameter"
+    ):
+        _mettagrid.CompiledConfig(params)
+    params = to_engine_params(GameConfig())
+    params["actions"][5]["defense_resources"] = {"armour": 1}
+    with pytest.raises(ValueError, match=r"actions\[5\]\.defense_resources\.armour: unknown item"):
         _mettagrid.CompiledConfig(params)
     params = to_engine_params(GameConfig())
     params["actions"][0]["name"] = "fly"

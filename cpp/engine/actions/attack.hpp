@@ -14,6 +14,7 @@
 //   target; <item>.stolen[.<g>] on the attacker and <item>.stolen_from[.<tg>] on the target.
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,11 +24,35 @@
 
 namespace metta::engine {
 
+inline constexpr ParamSpec kDefenseResources = int_table(
+    "defense_resources", 0, 255, 0, "Items that, all held by the target, block the attack (and are then removed).");
+inline constexpr ParamSpec kAttackParams[] = {kRequiredResources, kConsumedResources, kDefenseResources};
+inline constexpr StatSpec kAttackStats[] = {
+    kActionStats[0],
+    kActionStats[1],
+    {"action.<action>.agent[.<group>[.<group>]]", "attacks, by attacker and target group"},
+    {"attack.own_team.<group>", "attacks on the own group"},
+    {"attack.other_team.<group>", "attacks on another group"},
+    {"attack.blocked.<group>[.<group>]", "attacks blocked, by target and attacker group"},
+    {"attack.win.<group>[.<group>]", "targets frozen, by attacker and target group"},
+    {"attack.win.own_team.<group>", "own-group targets frozen"},
+    {"attack.win.other_team.<group>", "other-group targets frozen"},
+    {"attack.loss.<group>[.<group>]", "times frozen, by target and attacker group"},
+    {"attack.loss.from_own_team.<group>", "times frozen by the own group"},
+    {"attack.loss.from_other_team.<group>", "times frozen by another group"},
+    {"<item>.stolen.<group>", "items taken, by attacker group"},
+    {"<item>.stolen_from.<group>", "items lost, by target group"},
+};
+
 class AttackBase : public ActionHandler {
  public:
+  static constexpr const char* kConfigKey = "attack";  // one ActionsConfig field enables both
+  static constexpr std::span<const ParamSpec> kParams = kAttackParams;
+  static constexpr std::span<const StatSpec> kStats = kAttackStats;
+
   AttackBase(const ParamReader& params, CompileContext& context, std::string name, int max_arg)
       : ActionHandler(params, context, std::move(name), max_arg, /*priority=*/1) {
-    const auto defense = context.item_table(params, "defense_resources", 0, 255);
+    const auto defense = params.read_table(kDefenseResources, context.items);
     for (std::size_t item = 0; item < defense.size(); ++item) {
       if (defense[item] > 0) defense_.emplace_back(static_cast<ItemId>(item), static_cast<int>(defense[item]));
     }
@@ -119,7 +144,10 @@ class AttackBase : public ActionHandler {
 
 class Attack final : public AttackBase {
  public:
-  Attack(const ParamReader& params, CompileContext& context) : AttackBase(params, context, "attack", 9) {}
+  static constexpr ActionId kId = 5;
+  static constexpr const char* kName = "attack";
+
+  Attack(const ParamReader& params, CompileContext& context) : AttackBase(params, context, kName, 9) {}
 
  protected:
   bool run(Game& game, Agent& actor, int arg) const override {

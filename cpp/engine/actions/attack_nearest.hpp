@@ -9,8 +9,10 @@ namespace metta::engine {
 
 class AttackNearest final : public AttackBase {
  public:
-  AttackNearest(const ParamReader& params, CompileContext& context)
-      : AttackBase(params, context, "attack_nearest", 0) {}
+  static constexpr ActionId kId = 6;
+  static constexpr const char* kName = "attack_nearest";
+
+  AttackNearest(const ParamReader& params, CompileContext& context) : AttackBase(params, context, kName, 0) {}
 
  protected:
   bool run(Game& game, Agent& actor, int /*arg*/) const override {

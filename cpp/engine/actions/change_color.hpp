@@ -2,6 +2,8 @@
 // 3 halves. Always succeeds; the colour is observed as agent:color.
 #pragma once
 
+#include <span>
+
 #include "../core/action.hpp"
 #include "../objects/agent.hpp"
 
@@ -9,8 +11,13 @@ namespace metta::engine {
 
 class ChangeColor final : public ActionHandler {
  public:
+  static constexpr ActionId kId = 8;
+  static constexpr const char* kName = "change_color";
+  static constexpr const char* kConfigKey = "change_color";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr std::span<const StatSpec> kStats = kActionStats;
   ChangeColor(const ParamReader& params, CompileContext& context)
-      : ActionHandler(params, context, "change_color", 3) {}
+      : ActionHandler(params, context, kName, 3) {}
 
  protected:
   bool run(Game& /*game*/, Agent& actor, int arg) const override {

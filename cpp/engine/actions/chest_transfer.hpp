@@ -4,6 +4,8 @@
 // Stats: chest.deposited, chest.withdrawn (item counts).
 #pragma once
 
+#include <span>
+
 #include "../core/action.hpp"
 #include "../game.hpp"
 #include "../objects/chest.hpp"
@@ -12,8 +14,15 @@ namespace metta::engine {
 
 class ChestTransfer final : public ActionHandler {
  public:
+  static constexpr ActionId kId = 9;
+  static constexpr const char* kName = "chest_transfer";
+  static constexpr const char* kConfigKey = "chest_transfer";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr StatSpec kStats[] = {kActionStats[0], kActionStats[1],
+                                        {"chest.deposited", "items put into chests"},
+                                        {"chest.withdrawn", "items taken from chests"}};
   ChestTransfer(const ParamReader& params, CompileContext& context)
-      : ActionHandler(params, context, "chest_transfer", 1),
+      : ActionHandler(params, context, kName, 1),
         deposited_(context.agent_stats.intern("chest.deposited")),
         withdrawn_(context.agent_stats.intern("chest.withdrawn")) {}
 

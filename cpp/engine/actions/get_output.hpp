@@ -3,6 +3,8 @@
 // item moved; the converter then tries to start. Stats: <item>.get.
 #pragma once
 
+#include <span>
+
 #include "../core/action.hpp"
 #include "../game.hpp"
 #include "../objects/converter.hpp"
@@ -11,8 +13,13 @@ namespace metta::engine {
 
 class GetOutput final : public ActionHandler {
  public:
+  static constexpr ActionId kId = 4;
+  static constexpr const char* kName = "get_output";
+  static constexpr const char* kConfigKey = "get_items";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr std::span<const StatSpec> kStats = kActionStats;
   GetOutput(const ParamReader& params, CompileContext& context)
-      : ActionHandler(params, context, "get_output", 0) {}
+      : ActionHandler(params, context, kName, 0) {}
 
  protected:
   bool run(Game& game, Agent& actor, int /*arg*/) const override {

@@ -2,6 +2,8 @@
 // unchanged. Fails if the target cell is outside the map or holds anything on any layer.
 #pragma once
 
+#include <span>
+
 #include "../core/action.hpp"
 #include "../game.hpp"
 
@@ -9,7 +11,12 @@ namespace metta::engine {
 
 class Move final : public ActionHandler {
  public:
-  Move(const ParamReader& params, CompileContext& context) : ActionHandler(params, context, "move", 1) {}
+  static constexpr ActionId kId = 1;
+  static constexpr const char* kName = "move";
+  static constexpr const char* kConfigKey = "move";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr std::span<const StatSpec> kStats = kActionStats;
+  Move(const ParamReader& params, CompileContext& context) : ActionHandler(params, context, kName, 1) {}
 
  protected:
   bool run(Game& game, Agent& actor, int arg) const override {

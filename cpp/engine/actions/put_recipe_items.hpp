@@ -3,6 +3,8 @@
 // converter then tries to start. Stats: <item>.put.
 #pragma once
 
+#include <span>
+
 #include <algorithm>
 
 #include "../core/action.hpp"
@@ -13,8 +15,13 @@ namespace metta::engine {
 
 class PutRecipeItems final : public ActionHandler {
  public:
+  static constexpr ActionId kId = 3;
+  static constexpr const char* kName = "put_recipe_items";
+  static constexpr const char* kConfigKey = "put_items";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr std::span<const StatSpec> kStats = kActionStats;
   PutRecipeItems(const ParamReader& params, CompileContext& context)
-      : ActionHandler(params, context, "put_recipe_items", 0) {}
+      : ActionHandler(params, context, kName, 0) {}
 
  protected:
   bool run(Game& game, Agent& actor, int /*arg*/) const override {

@@ -2,6 +2,8 @@
 // layer is checked first, then the object layer. Each keeps its layer. Stats: action.swap.<name>.
 #pragma once
 
+#include <span>
+
 #include <string>
 #include <vector>
 
@@ -12,8 +14,15 @@ namespace metta::engine {
 
 class Swap final : public ActionHandler {
  public:
+  static constexpr ActionId kId = 7;
+  static constexpr const char* kName = "swap";
+  static constexpr const char* kConfigKey = "swap";  // the ActionsConfig field that enables it
+  static constexpr std::span<const ParamSpec> kParams = kActionParams;
+  static constexpr StatSpec kStats[] = {kActionStats[0], kActionStats[1],
+                                        {"action.swap.agent", "swaps with a frozen agent"},
+                                        {"action.swap.object", "swaps with a block"}};
   Swap(const ParamReader& params, CompileContext& context)
-      : ActionHandler(params, context, "swap", 0),
+      : ActionHandler(params, context, kName, 0),
         swapped_agent_(context.agent_stats.intern("action.swap.agent")),
         swapped_object_(context.agent_stats.intern("action.swap.object")) {}
 

@@ -1,6 +1,7 @@
 // ActionHandler wrapper: frozen check, resources, stats and failure penalty.
 #include "action.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../objects/agent.hpp"
@@ -12,11 +13,11 @@ ActionHandler::ActionHandler(const ParamReader& reader, CompileContext& context,
     : name_(std::move(name)), max_arg_(max_arg), priority_(priority),
       success_stat_(context.agent_stats.intern("action." + name_ + ".success")),
       failed_stat_(context.agent_stats.intern("action." + name_ + ".failed")) {
-  const auto required = context.item_table(reader, "required_resources", 0, 255);
-  const auto consumed = context.item_table(reader, "consumed_resources", 0, 255);
+  const auto required = reader.read_table(kRequiredResources, context.items);
+  const auto consumed = reader.read_table(kConsumedResources, context.items);
   for (std::size_t item = 0; item < required.size(); ++item) {
     // Whatever is consumed must be held, so the requirement is at least the consumption.
-    const std::int64_t need = std::max(required[item], consumed[item]);
+    const double need = std::max(required[item], consumed[item]);
     if (need > 0) required_.emplace_back(static_cast<ItemId>(item), static_cast<int>(need));
     if (consumed[item] > 0) {
       consumed_.emplace_back(static_cast<ItemId>(item), static_cast<int>(consumed[item]));

@@ -10,15 +10,27 @@
 
 #include "compile_context.hpp"
 #include "ids.hpp"
+#include "schema.hpp"
 
 namespace metta::engine {
+
+// Config fields and stats every action has (ActionHandler reads and counts them).
+inline constexpr ParamSpec kRequiredResources = int_table(
+    "required_resources", 0, 255, 0, "Items the agent must hold (the consumed items are always required too).");
+inline constexpr ParamSpec kConsumedResources =
+    int_table("consumed_resources", 0, 255, 0, "Items a successful action uses up; a failed action costs nothing.");
+inline constexpr ParamSpec kActionParams[] = {kRequiredResources, kConsumedResources};
+inline constexpr StatSpec kActionStats[] = {{"action.<action>.success", "successful actions"},
+                                            {"action.<action>.failed", "failed actions"}};
+// Keys of an action's config entry that the compiler reads, not the handler.
+inline constexpr const char* kActionEntryKeys[] = {"name"};
 
 class Agent;
 class Game;
 
 class ActionHandler {
  public:
-  // Reads `required_resources` / `consumed_resources` (per-item lists) from `reader`.
+  // Reads `required_resources` / `consumed_resources` (item tables) from `reader`.
   ActionHandler(const ParamReader& reader, CompileContext& context, std::string name, int max_arg,
                 int priority = 0);
   ActionHandler(const ActionHandler&) = delete;

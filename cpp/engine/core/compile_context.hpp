@@ -32,11 +32,6 @@ struct CompileContext {
   StatNames object_stats;
   AgentStatIds agent_ids;
 
-  // Reads a per-item count table {item id -> n} given as a list of `items.size()` ints.
-  [[nodiscard]] std::vector<std::int64_t> item_table(const ParamReader& reader, std::string_view key,
-                                                     std::int64_t lo, std::int64_t hi) const {
-    return reader.get_int_list(key, items.size(), lo, hi);
-  }
   // Slot of group id in `groups`.
   [[nodiscard]] std::size_t group_slot(std::uint8_t group_id) const {
     for (std::size_t i = 0; i < groups.size(); ++i) {

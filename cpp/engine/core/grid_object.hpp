@@ -78,7 +78,7 @@ class GridObject {
 
   ObjectIndex id = 0;
   Location loc;
-  Stats stats;  // per-object counters (converters, chests); empty for walls and agents
+  Stats stats;  // per-object counters, sized for the kinds that declare stats (registry), else empty
 
  private:
   KindId kind_;
@@ -95,6 +95,9 @@ class ObjectPrototype {
   ObjectPrototype& operator=(const ObjectPrototype&) = delete;
   virtual ~ObjectPrototype() = default;
   [[nodiscard]] virtual std::unique_ptr<GridObject> create(std::uint16_t spec_index) const = 0;
+  // The type_id every object it creates is observed with.
+  [[nodiscard]] virtual TypeId type_id() const = 0;
+  // Agents are the players: the game gives them actions, rewards and observations.
   [[nodiscard]] virtual bool is_agent() const { return false; }
 };
 

@@ -60,6 +60,17 @@ inline constexpr std::uint8_t kExtensionBase = 200;
 inline constexpr int kMaxItems = kExtensionBase - kInventoryBase;
 }  // namespace feature
 
+// Inventory item i is published as feature "inv:<item name>" with this normalization.
+inline constexpr const char* kInventoryFeaturePrefix = "inv:";
+inline constexpr float kInventoryNormalization = 100.0f;
+
+// Names a map cell may use for an empty cell (no object may take one); the first is the one the
+// grid hash uses.
+inline constexpr const char* kEmptyCellNames[] = {"empty", ".", " ", ""};
+
+// Bytes of one observation token: (packed location, feature id, value).
+inline constexpr int kTokenBytes = 3;
+
 // Largest observation window side: locations pack (row, col) into one byte of two 4-bit halves,
 // and 0xFF marks padding.
 inline constexpr int kMaxObsSide = 15;

@@ -109,50 +109,6 @@ const std::string& ParamReader::get_string(std::string_view key) const {
   return at(key).as_string(field(key));
 }
 
-std::vector<std::int64_t> ParamReader::get_int_list(std::string_view key, std::size_t size,
-                                                    std::int64_t lo, std::int64_t hi) const {
-  const auto& list = at(key).as_list(field(key));
-  if (list.size() != size) {
-    throw std::invalid_argument(field(key) + ": expected " + std::to_string(size) +
-                                " entries (one per inventory item), got " +
-                                std::to_string(list.size()));
-  }
-  std::vector<std::int64_t> out;
-  out.reserve(size);
-  for (std::size_t i = 0; i < size; ++i) {
-    const std::string name = field(key) + "[" + std::to_string(i) + "]";
-    const std::int64_t value = list[i].as_int(name);
-    if (value < lo || value > hi) {
-      throw std::invalid_argument(name + ": must be in [" + std::to_string(lo) + ", " +
-                                  std::to_string(hi) + "], got " + std::to_string(value));
-    }
-    out.push_back(value);
-  }
-  return out;
-}
-
-std::vector<double> ParamReader::get_double_list(std::string_view key, std::size_t size, double lo,
-                                                 double hi) const {
-  const auto& list = at(key).as_list(field(key));
-  if (list.size() != size) {
-    throw std::invalid_argument(field(key) + ": expected " + std::to_string(size) +
-                                " entries (one per inventory item), got " +
-                                std::to_string(list.size()));
-  }
-  std::vector<double> out;
-  out.reserve(size);
-  for (std::size_t i = 0; i < size; ++i) {
-    const std::string name = field(key) + "[" + std::to_string(i) + "]";
-    const double value = list[i].as_double(name);
-    if (!(value >= lo && value <= hi)) {
-      throw std::invalid_argument(name + ": must be in [" + std::to_string(lo) + ", " +
-                                  std::to_string(hi) + "], got " + std::to_string(value));
-    }
-    out.push_back(value);
-  }
-  return out;
-}
-
 std::vector<std::string> ParamReader::get_string_list(std::string_view key) const {
   const auto& list = at(key).as_list(field(key));
   std::vector<std::string> out;
@@ -161,6 +117,59 @@ std::vector<std::string> ParamReader::get_string_list(std::string_view key) cons
     out.push_back(list[i].as_string(field(key) + "[" + std::to_string(i) + "]"));
   }
   return out;
+}
+
+std::int64_t ParamReader::read_int(const ParamSpec& spec) const {
+  const auto lo = static_cast<std::int64_t>(spec.lo);
+  const auto hi = static_cast<std::int64_t>(spec.hi);
+  return spec.has_default ? get_int(spec.name, lo, hi, static_cast<std::int64_t>(spec.fallback))
+                          : get_int(spec.name, lo, hi);
+}
+
+double ParamReader::read_double(const ParamSpec& spec) const {
+  return spec.has_default ? get_double(spec.name, spec.lo, spec.hi, spec.fallback)
+                          : get_double(spec.name, spec.lo, spec.hi);
+}
+
+bool ParamReader::read_bool(const ParamSpec& spec) const { return read_int(spec) != 0; }
+
+const std::string& ParamReader::read_string(const ParamSpec& spec) const { return get_string(spec.name); }
+
+std::vector<double> ParamReader::read_table(const ParamSpec& spec, const std::vector<std::string>& items,
+                                            double fallback) const {
+  std::vector<double> out(items.size(), fallback);
+  const Params* node = node_.find(spec.name);
+  if (node == nullptr) return out;
+  const bool integer = spec.type == ParamType::IntTable;
+  for (const auto& [name, value] : node->as_dict(field(spec.name))) {
+    const std::string path = field(spec.name) + "." + name;
+    std::size_t index = 0;
+    while (index < items.size() && items[index] != name) ++index;
+    if (index == items.size()) {
+      std::string known;
+      for (const auto& item : items) known += (known.empty() ? "" : ", ") + item;
+      throw std::invalid_argument(path + ": unknown item '" + name + "' (items: " + known + ")");
+    }
+    const double number = integer ? static_cast<double>(value.as_int(path)) : value.as_double(path);
+    if (!(number >= spec.lo && number <= spec.hi)) {
+      throw std::invalid_argument(path + ": must be in [" + std::to_string(spec.lo) + ", " +
+                                  std::to_string(spec.hi) + "], got " + std::to_string(number));
+    }
+    out[index] = number;
+  }
+  return out;
+}
+
+void ParamReader::check_keys(std::span<const ParamSpec> schema, std::span<const char* const> extra) const {
+  for (const auto& [key, value] : node_.as_dict(path_)) {
+    bool known = false;
+    for (const ParamSpec& spec : schema) known = known || key == spec.name;
+    for (const char* name : extra) known = known || key == name;
+    if (known) continue;
+    std::string names;
+    for (const ParamSpec& spec : schema) names += std::string(names.empty() ? "" : ", ") + spec.name;
+    throw std::invalid_argument(field(key) + ": unknown parameter (known: " + names + ")");
+  }
 }
 
 ParamReader ParamReader::child(std::string_view key) const { return {at(key), field(key)}; }

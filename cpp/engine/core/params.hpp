@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "schema.hpp"
 
 namespace metta::engine {
 
@@ -59,12 +62,21 @@ class ParamReader {
   [[nodiscard]] double get_double(std::string_view key, double lo, double hi) const;
   [[nodiscard]] double get_double(std::string_view key, double lo, double hi, double fallback) const;
   [[nodiscard]] const std::string& get_string(std::string_view key) const;
-  // A list of numbers of exactly `size` entries (per-item tables), each in [lo, hi].
-  [[nodiscard]] std::vector<std::int64_t> get_int_list(std::string_view key, std::size_t size,
-                                                       std::int64_t lo, std::int64_t hi) const;
-  [[nodiscard]] std::vector<double> get_double_list(std::string_view key, std::size_t size,
-                                                    double lo, double hi) const;
   [[nodiscard]] std::vector<std::string> get_string_list(std::string_view key) const;
+  // Schema-driven readers: the field's name, bounds and default come from its ParamSpec.
+  [[nodiscard]] std::int64_t read_int(const ParamSpec& spec) const;
+  [[nodiscard]] double read_double(const ParamSpec& spec) const;
+  [[nodiscard]] bool read_bool(const ParamSpec& spec) const;
+  [[nodiscard]] const std::string& read_string(const ParamSpec& spec) const;
+  // An item table {item name: value} as one value per item of `items`; unlisted items take
+  // `fallback`. An unknown item name is an error naming it.
+  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec, const std::vector<std::string>& items,
+                                               double fallback) const;
+  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec, const std::vector<std::string>& items) const {
+    return read_table(spec, items, spec.fallback);
+  }
+  // Every key of this node must be a field of `schema` or one of `extra`; errors name the key.
+  void check_keys(std::span<const ParamSpec> schema, std::span<const char* const> extra = {}) const;
   [[nodiscard]] ParamReader child(std::string_view key) const;
   [[nodiscard]] std::vector<ParamReader> children(std::string_view key) const;  // list of dicts
   [[nodiscard]] std::string field(std::string_view key) const;

@@ -3,28 +3,42 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace metta::engine {
 
+void AgentConfig::declare(const ParamReader& reader, CompileContext& context) {
+  const auto id = static_cast<std::uint8_t>(reader.read_int(kGroupId));
+  const std::string& name = reader.read_string(kGroupName);
+  const auto share = static_cast<float>(reader.read_double(kGroupRewardPct));
+  const auto existing = std::find_if(context.groups.begin(), context.groups.end(),
+                                     [&](const GroupInfo& group) { return group.id == id; });
+  if (existing == context.groups.end()) {
+    context.groups.push_back(GroupInfo{id, name, share});
+  } else if (existing->name != name || existing->reward_share != share) {
+    throw std::invalid_argument(reader.field(kGroupId.name) + ": group id " + std::to_string(id) +
+                                " is used by two groups with different names or reward shares");
+  }
+}
+
 AgentConfig AgentConfig::parse(const ParamReader& reader, CompileContext& context) {
   AgentConfig config;
-  config.type_id = static_cast<TypeId>(reader.get_int("type_id", 0, 255, 0));
-  config.group_id = static_cast<std::uint8_t>(reader.get_int("group_id", 0, 255));
-  config.group_name = reader.get_string("group_name");
+  config.type_id = static_cast<TypeId>(reader.read_int(kTypeId));
+  config.group_id = static_cast<std::uint8_t>(reader.read_int(kGroupId));
+  config.group_name = reader.read_string(kGroupName);
   config.group_slot = context.group_slot(config.group_id);
-  config.freeze_duration = static_cast<int>(reader.get_int("freeze_duration", -1, 1 << 30, 0));
-  config.action_failure_penalty =
-      static_cast<float>(reader.get_double("action_failure_penalty", 0.0, 1e9, 0.0));
-  config.exploration_reward =
-      static_cast<float>(reader.get_double("exploration_reward", 0.0, 1e9, 0.0));
-  const std::size_t items = context.items.size();
-  for (const auto value : context.item_table(reader, "max_items_per_type", 0, 255)) {
+  config.freeze_duration = static_cast<int>(reader.read_int(kFreezeDuration));
+  config.action_failure_penalty = static_cast<float>(reader.read_double(kFailurePenalty));
+  config.exploration_reward = static_cast<float>(reader.read_double(kExplorationReward));
+  const auto default_max = static_cast<double>(reader.read_int(kDefaultItemMax));
+  for (const double value : reader.read_table(kItemMax, context.items, default_max)) {
     config.max_items.push_back(static_cast<std::uint8_t>(value));
   }
-  for (const auto value : reader.get_double_list("resource_rewards", items, -1e9, 1e9)) {
+  for (const double value : reader.read_table(kRewards, context.items)) {
     config.reward_rate.push_back(static_cast<float>(value));
   }
-  for (const auto value : reader.get_double_list("resource_reward_max", items, 0.0, 1e9)) {
+  for (const double value : reader.read_table(kRewardMax, context.items)) {
     config.reward_cap.push_back(static_cast<std::uint32_t>(std::min(value, 4e9)));
   }
   config.ids = &context.agent_ids;

@@ -10,18 +10,18 @@ namespace metta::engine {
 
 ConverterConfig ConverterConfig::parse(const ParamReader& reader, CompileContext& context) {
   ConverterConfig config;
-  config.type_id = static_cast<TypeId>(reader.get_int("type_id", 0, 255));
-  for (const auto value : context.item_table(reader, "recipe_input", 0, 255)) {
+  config.type_id = static_cast<TypeId>(reader.read_int(kTypeId));
+  for (const double value : reader.read_table(kInput, context.items)) {
     config.recipe_input.push_back(static_cast<std::uint8_t>(value));
   }
-  for (const auto value : context.item_table(reader, "recipe_output", 0, 255)) {
+  for (const double value : reader.read_table(kOutput, context.items)) {
     config.recipe_output.push_back(static_cast<std::uint8_t>(value));
   }
-  config.max_output = static_cast<int>(reader.get_int("max_output", -1, 1 << 20, -1));
-  config.conversion_ticks = static_cast<std::uint32_t>(reader.get_int("conversion_ticks", 0, 1 << 30, 1));
-  config.cooldown = static_cast<std::uint32_t>(reader.get_int("cooldown", 0, 1 << 30, 0));
-  config.initial_items = static_cast<std::uint8_t>(reader.get_int("initial_items", 0, 255, 0));
-  config.color = static_cast<std::uint8_t>(reader.get_int("color", 0, 255, 0));
+  config.max_output = static_cast<int>(reader.read_int(kMaxOutput));
+  config.conversion_ticks = static_cast<std::uint32_t>(reader.read_int(kConversionTicks));
+  config.cooldown = static_cast<std::uint32_t>(reader.read_int(kCooldown));
+  config.initial_items = static_cast<std::uint8_t>(reader.read_int(kInitialItems));
+  config.color = static_cast<std::uint8_t>(reader.read_int(kColor));
   for (std::size_t item = 0; item < config.recipe_input.size(); ++item) {
     if (config.recipe_input[item] > 0 || config.recipe_output[item] > 0) {
       config.recipe_items.push_back(static_cast<ItemId>(item));

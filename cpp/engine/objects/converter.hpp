@@ -1,5 +1,5 @@
 // Converter: every building (mines, generators, altar, armory, lasery, lab, factory, temple).
-// Config: recipe_input / recipe_output (per-item counts), max_output (-1 = unlimited),
+// Config (kParams below): type_id, input_resources / output_resources (item tables), max_output (-1 = unlimited),
 //   conversion_ticks, cooldown (not both 0: that would loop forever), initial_items (seeded into
 //   every output item), color.
 // Observation: type_id, agent:color, converting (converting or cooling down), one inv token per
@@ -29,6 +29,37 @@ struct ConverterStatIds {
 };
 
 struct ConverterConfig {
+  static constexpr KindId kId = kinds::kConverter;
+  static constexpr const char* kName = "converter";
+  static constexpr ParamSpec kTypeId = required_int("type_id", 0, 255, "Observed type_id.");
+  static constexpr ParamSpec kInput = int_table("input_resources", 0, 255, 0, "Items one conversion consumes.");
+  static constexpr ParamSpec kOutput = int_table("output_resources", 0, 255, 0, "Items one conversion produces.");
+  static constexpr ParamSpec kMaxOutput =
+      int_param("max_output", -1, 1 << 20, 5, "No conversion starts while this many output items wait (-1: unlimited).");
+  static constexpr ParamSpec kConversionTicks =
+      int_param("conversion_ticks", 0, 1 << 30, 1, "Steps one conversion takes.");
+  static constexpr ParamSpec kCooldown =
+      int_param("cooldown", 0, 1 << 30, 0, "Steps to wait after a conversion before the next.");
+  static constexpr ParamSpec kInitialItems =
+      int_param("initial_items", 0, 255, 0, "Count of every output item at the start.");
+  static constexpr ParamSpec kColor = int_param("color", 0, 255, 0, "Observed colour.");
+  static constexpr ParamSpec kParams[] = {kTypeId,          kInput,    kOutput,       kMaxOutput,
+                                          kConversionTicks, kCooldown, kInitialItems, kColor};
+  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kColor, feature::kConverting,
+                                               feature::kInventoryBase};
+  static constexpr StatSpec kStats[] = {
+      {"<item>.added", "items put in"},
+      {"<item>.removed", "items taken out"},
+      {"<item>.consumed", "inputs used by conversions"},
+      {"<item>.produced", "outputs made"},
+      {"conversions.started", "conversions begun"},
+      {"conversions.completed", "conversions finished"},
+      {"cooldown.started", "cooldowns begun"},
+      {"cooldown.completed", "cooldowns finished"},
+      {"blocked.output_full", "starts refused: max_output outputs wait"},
+      {"blocked.insufficient_input", "starts refused: inputs missing"},
+  };
+
   TypeId type_id = 0;
   std::vector<std::uint8_t> recipe_input;   // per item
   std::vector<std::uint8_t> recipe_output;  // per item
@@ -79,6 +110,7 @@ class ConverterPrototype final : public ObjectPrototype {
   [[nodiscard]] std::unique_ptr<GridObject> create(std::uint16_t spec_index) const override {
     return std::make_unique<Converter>(config_, spec_index);
   }
+  [[nodiscard]] TypeId type_id() const override { return config_.type_id; }
 
  private:
   ConverterConfig config_;

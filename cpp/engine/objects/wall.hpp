@@ -1,10 +1,11 @@
 // Wall: an obstacle on the object layer; a swappable wall is the `block` the swap action pushes.
-// Config: type_id, swappable (default false).
+// Config (kParams below): type_id (default 1), swappable (default false).
 // Observation: type_id, then swappable=1 only when swappable.
 // Actions that touch it: move (blocked), swap (swappable only). Events: none. Stats: none.
 #pragma once
 
 #include <memory>
+#include <span>
 
 #include "../core/compile_context.hpp"
 #include "../core/grid_object.hpp"
@@ -13,13 +14,21 @@
 namespace metta::engine {
 
 struct WallConfig {
+  static constexpr KindId kId = kinds::kWall;
+  static constexpr const char* kName = "wall";
+  static constexpr ParamSpec kTypeId = int_param("type_id", 0, 255, 1, "Observed type_id.");
+  static constexpr ParamSpec kSwappable = bool_param("swappable", false, "Whether swap can move it.");
+  static constexpr ParamSpec kParams[] = {kTypeId, kSwappable};
+  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kSwappable};
+  static constexpr std::span<const StatSpec> kStats = {};
+
   TypeId type_id = 1;
   bool swappable = false;
 
   static WallConfig parse(const ParamReader& reader, CompileContext& /*context*/) {
     WallConfig config;
-    config.type_id = static_cast<TypeId>(reader.get_int("type_id", 0, 255));
-    config.swappable = reader.get_int("swappable", 0, 1, 0) != 0;
+    config.type_id = static_cast<TypeId>(reader.read_int(kTypeId));
+    config.swappable = reader.read_bool(kSwappable);
     return config;
   }
 };
@@ -56,6 +65,7 @@ class WallPrototype final : public ObjectPrototype {
   [[nodiscard]] std::unique_ptr<GridObject> create(std::uint16_t spec_index) const override {
     return std::make_unique<Wall>(config_, spec_index);
   }
+  [[nodiscard]] TypeId type_id() const override { return config_.type_id; }
 
  private:
   WallConfig config_;

@@ -83,7 +83,7 @@ void TokenEncoder::add_ranks(const Grid& grid, Location center, std::uint64_t* r
 EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* objects,
                                   const StaticTokens* statics, Location center,
                                   const GlobalTokens& globals, std::uint8_t* out) {
-  std::uint8_t* const end = out + static_cast<std::ptrdiff_t>(num_tokens_) * 3;
+  std::uint8_t* const end = out + static_cast<std::ptrdiff_t>(num_tokens_) * kTokenBytes;
   ObsWriter writer{out, end, center_location_, 0};
   writer.put(feature::kEpisodeCompletion, globals.episode_completion);
   writer.put(feature::kLastAction, globals.last_action);
