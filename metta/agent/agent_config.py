@@ -1,6 +1,6 @@
 """Agent configuration: the seed's ``agent`` mapping (components by name) as pydantic models.
 
-A config is a plain mapping or an OmegaConf ``DictConfig`` in the reference's YAML form
+A config is a plain mapping or an OmegaConf ``DictConfig`` in the agent YAML form
 (``clip_range``, ``l2_init_weight_update_interval``, ``components: {name: {_target_, sources,
 nn_params, ...}}``). Validation errors name the offending component and field.
 """
@@ -94,7 +94,7 @@ class ComponentSpec(BaseModel):
 
 
 class ObservationsConfig(BaseModel):
-    """Where the policy reads its observations: the reference YAML's ``observations`` section."""
+    """Where the policy reads its observations: the agent YAML's ``observations`` section."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -120,7 +120,7 @@ class AgentArchitectureConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     target: str | None = Field(default=None, alias="_target_")
-    """Agent class of the reference's YAML: None or ``metta.agent.metta_agent.MettaAgent``
+    """Agent class named by the YAML: None or ``metta.agent.metta_agent.MettaAgent``
     (the class every config builds); any other class is refused."""
     clip_range: float = Field(default=0.0, ge=0)
     """Weight clipping: each layer is clamped to clip_range * largest_init * clip_scale; 0 = off."""
@@ -129,7 +129,7 @@ class AgentArchitectureConfig(BaseModel):
     l2_init_weight_update_interval: int = Field(default=0, ge=0)
     """Epochs between moves of the L2-init reference weights towards the current ones; 0 = never."""
     observations: ObservationsConfig = Field(default_factory=ObservationsConfig)
-    """Observation settings of the reference's YAML."""
+    """Observation settings (the YAML's ``observations`` section)."""
     components: dict[str, ComponentSpec]
     """The component graph, by name; needs _obs_, _core_, _action_embeds_, _action_, _value_."""
 

@@ -127,11 +127,11 @@ def make_policy(
 ) -> MettaAgent:
     """Builds a MettaAgent for ``env_like`` and initialises it to the env's features and actions.
 
-    ``config``: None or ``"default"`` (the seed's default CNN-LSTM), ``"fast"`` (the reference's
-    fast.yaml), an agent mapping, or the seed's ``{"device": ..., "agent": {...}}``. ``device``
-    wins over the config's, which wins over the env's ``device`` (metta.api.Environment's
-    argument); default cpu. ``seed`` makes the initial weights reproducible without touching the
-    global RNG.
+    ``config``: None or ``"default"`` (the seed's default CNN-LSTM), ``"fast"`` (strided convs, a
+    2-layer LSTM; see ``presets``), an agent mapping, or the seed's ``{"device": ..., "agent":
+    {...}}``. ``device`` wins over the config's, which wins over the env's ``device``
+    (metta.api.Environment's argument); default cpu. ``seed`` makes the initial weights
+    reproducible without touching the global RNG.
     """
     agent_config, config_device = resolve_agent_config(config)
     env_device = getattr(env_like, "device", None)

@@ -27,7 +27,7 @@ def path_from_uri(uri: str) -> Path | None:
     return Path(uri)
 
 
-#: attribute names of the reference's older records -> ours (the first present wins)
+#: attribute names of older pickled records -> current ones (the first present wins)
 _LEGACY_ATTRIBUTES = {
     "metadata": "_metadata",
     "checkpoint": "_metadata",
@@ -38,9 +38,9 @@ _UPGRADED_ATTRIBUTES = frozenset({"_metadata", "_cached_policy", "_policy_store"
 
 
 def _upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:
-    """A pickled record's ``__dict__`` with the reference's names mapped to ours.
+    """A pickled record's ``__dict__`` with older attribute names mapped to current ones.
 
-    Older reference records kept the metadata under ``checkpoint`` (later a plain ``metadata``
+    Older records kept the metadata under ``checkpoint`` (later a plain ``metadata``
     attribute) and the module under ``_policy``; the metadata becomes a ``PolicyMetadata``.
     """
     upgraded = dict(state)
@@ -60,7 +60,7 @@ def _upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:
 class PolicyRecord:
     """``policy`` loads from ``uri`` through the store on first access unless set directly.
 
-    Unpickling accepts the reference's older attribute names (``checkpoint`` for the metadata,
+    Unpickling accepts older attribute names (``checkpoint`` for the metadata,
     ``_policy`` for the module).
     """
 
@@ -78,11 +78,11 @@ class PolicyRecord:
         self._cached_policy: nn.Module | None = None
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
-        """Restores a pickled record, mapping the reference's legacy attribute names."""
+        """Restores a pickled record, mapping legacy attribute names."""
         self.__dict__.update(_upgrade_state(state))
 
     def __getattr__(self, name: str) -> Any:
-        """Reached only for a missing attribute: a record that holds the reference's legacy
+        """Reached only for a missing attribute: a record that holds legacy
         names without having been unpickled (e.g. set up by hand) is upgraded on first use."""
         state = self.__dict__
         if name in _UPGRADED_ATTRIBUTES and any(legacy in state for legacy in _LEGACY_ATTRIBUTES):

@@ -1,7 +1,8 @@
-"""Named agent architectures: ``default`` (the seed's ``_get_default_agent_config``), ``fast`` (the
-reference's fast.yaml) and ``small`` (the CPU preset).
+"""Named agent architectures: ``default`` (the seed's ``_get_default_agent_config``), ``fast``
+(strided convs and a 2-layer LSTM, the layout of the ``fast.yaml`` agent config) and ``small``
+(the CPU preset).
 
-Both are plain dicts in the reference's config form, so a user can copy one and edit it.
+All are plain dicts in the agent YAML's form, so a user can copy one and edit it.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def default_agent_config() -> dict[str, Any]:
 
 
 def fast_agent_config() -> dict[str, Any]:
-    """The reference's fast.yaml: k5/s3 and k3 convs, 128 encoder, 2-layer LSTM 128, 1024 critic."""
+    """The ``fast.yaml`` agent: k5/s3 and k3 convs, 128 encoder, 2-layer LSTM 128, 1024 critic."""
     components = _observation_nodes()
     components["cnn1"] = _conv("obs_normalizer", 64, 5, 3, 0)
     components["cnn2"] = _conv("cnn1", 64, 3, 1, 0)

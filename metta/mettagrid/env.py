@@ -1,4 +1,4 @@
-"""MettaGridEnv: one MettaGrid game with the reference's Python interface (spec §7.2).
+"""MettaGridEnv: one MettaGrid game behind a reset/step Python interface.
 
 ``reset(seed=None) -> (obs, infos)``; ``step(actions) -> (obs, rewards, terminals, truncations,
 infos)`` with obs uint8 [agents, tokens, 3], actions int32 [agents, 2], rewards float32 and

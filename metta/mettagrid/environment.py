@@ -3,8 +3,9 @@
 Data flow: curriculum.get_task() -> EnvConfig -> map built (seeded by env seed, game, episode)
 -> engine game -> ... episode ends: the env hands the finished game ids to
 ``_start_next_episodes``, which queues each game's next task and map, scores the finished
-episodes (mean agent reward) to their tasks and adds the curriculum keys of spec/mettagrid.md
-§7.2 to their infos. Maps for the next episodes are built ahead on a background thread, so a
+episodes (mean agent reward) to their tasks and adds the curriculum keys (``task``,
+``task_reward``, ``map_reward``, ``task_completions``, ``curriculum``, ``curriculum_task_probs``)
+to their infos. Maps for the next episodes are built ahead on a background thread, so a
 reset never waits for a map builder.
 """
 
@@ -192,8 +193,8 @@ class CurriculumVecEnv(MettaGridVecEnv):
         self._queued[game] = episode
         config = episode.game
         if first and self.is_training and config.max_steps > 1:
-            # Training starts every game at a different point of its episode (as the reference
-            # does), so episode ends and resets spread out instead of arriving together.
+            # Training starts every game at a different point of its episode, so episode ends
+            # and resets spread out instead of arriving together.
             steps = int(self._desync_rng.integers(1, config.max_steps + 1))
             config = config.model_copy(update={"max_steps": steps})
             episode.desync = True
@@ -242,7 +243,7 @@ class CurriculumVecEnv(MettaGridVecEnv):
 
     def _score(self, episode: _Episode, info: dict[str, Any]) -> None:
         """Reports a finished episode's score (mean agent reward) to its task and adds the
-        curriculum keys of spec/mettagrid.md §7.2 to its info."""
+        curriculum keys (``task``, ``task_reward``, ``map_reward``, ...) to its info."""
         score = float(info["episode_return"])
         if episode.desync:
             info["desync_episode"] = True  # shortened first episode: not scored anywhere
@@ -328,15 +329,15 @@ def Environment(  # noqa: N802  (the seed's factory name)
 
     Exactly one source of tasks: ``curriculum_path`` (a named curriculum or env, see
     metta.mettagrid.builtin_envs), ``env_config`` (an EnvConfig or a dict of one), ``curriculum``
-    (any Curriculum), or none of them for the reference's default game on a random
+    (any Curriculum), or none of them for the default game (``GameConfig()``) on a random
     ``width`` x ``height`` room (default 32 x 32; with a task source the tasks set the map size
     and ``width``/``height`` are refused rather than ignored). ``num_agents`` is the agents per
     game; ``num_envs`` games run on ``num_workers`` threads (default: all cores). ``batch_size``
-    (the reference's envs per recv batch) must equal ``num_envs``: the engine always steps every
+    (games per recv batch) must equal ``num_envs``: the engine always steps every
     game. ``is_training`` staggers the first episodes; ``device`` is kept as ``env.device``, the
     default device of ``Agent(env)`` and of the training loop (a ``torch.device`` is kept as its
     string); ``env_overrides`` is a nested dict applied to every task's config. The env resets
-    itself on first use if ``reset()`` was not called, as the reference's did when built.
+    itself on first use if ``reset()`` was not called.
     """
     _check_arguments(
         unsupported,

@@ -1,6 +1,6 @@
 """GAE with V-trace corrections: the native kernels, their PyTorch oracle, and the checked wrapper.
 
-Convention (spec/rl.md §1.1): index ``t`` of a row holds the value and importance ratio of the step
+Convention: index ``t`` of a row holds the value and importance ratio of the step
 taken at ``t`` and the reward / done that arrived *with* observation ``t``. The reward earned by the
 action at ``t`` therefore sits at ``t + 1``, and ``dones[t + 1] == 1`` stops the bootstrap from
 ``t + 1`` back into ``t``. For every row and ``t = H-2 .. 0``::
@@ -11,7 +11,7 @@ action at ``t`` therefore sits at ``t + 1``, and ``dones[t + 1] == 1`` stops the
     adv[H-1] = 0
 
 The last column of each row is the *bootstrap column*: its value feeds the step before it, and its
-advantage is always written as exactly ``0`` (the reference left whatever the caller had put there).
+advantage is always written as exactly ``0`` (never left as whatever the caller had put there).
 It carries no learning signal, so loss code should leave column ``H-1`` out rather than train the
 value head towards its own old estimate. With ``ratio == 1`` and both clips ``>= 1`` this is plain
 truncated GAE(gamma, lambda). NaN in any input propagates to the advantages it reaches (never

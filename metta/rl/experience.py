@@ -1,4 +1,4 @@
-"""Segmented rollout storage for BPTT and prioritised minibatch sampling (spec/rl.md §2).
+"""Segmented rollout storage for BPTT and prioritised minibatch sampling.
 
 Data flow: ``perform_rollout_step`` -> :meth:`Experience.store` writes one time column of a recv
 batch's rows -> once ``ready_for_training`` the caller computes advantages -> ``iter_minibatches``
@@ -12,11 +12,11 @@ only bootstraps the one before it. The agents of one recv batch (a contiguous id
 ``agents_per_batch`` agents) advance in lockstep and always own a contiguous block of rows, so
 storing is plain slicing with no index tensors and no host synchronisation.
 
-Fixes against the reference: the segment count must be a multiple of the agent count (the reference
-allowed a batch to overwrite a row completed earlier in the same rollout); a store into a full
-buffer is an error; rollout values are never overwritten during training (reference bug 14: value
-targets and clipping read values that earlier minibatches had replaced); sampling can optionally
-shuffle once per epoch instead of drawing independent minibatches.
+Guards: the segment count must be a multiple of the agent count (otherwise a batch could overwrite
+a row completed earlier in the same rollout); a store into a full buffer is an error; rollout values
+are never overwritten during training (value targets and value clipping must read the values the
+rollout computed, not ones an earlier minibatch replaced). Sampling can optionally shuffle once per
+epoch instead of drawing independent minibatches.
 """
 
 from __future__ import annotations
@@ -46,13 +46,13 @@ def episode_ends(terminals: torch.Tensor, truncations: torch.Tensor) -> torch.Te
     return torch.clamp(terminals + truncations, max=1.0)
 
 
-_REFERENCE_NAMES = {"dones": "terminals", "truncateds": "truncations"}
-"""The reference's (and the seed's ``experience.dones``) names of the flag buffers."""
+_OLD_FLAG_NAMES = {"dones": "terminals", "truncateds": "truncations"}
+"""Older names of the flag buffers (the seed's ``experience.dones``), kept as deprecated aliases."""
 
 
 def _renamed(owner: str, old: str) -> property:
-    """A read-only alias ``old`` of ``_REFERENCE_NAMES[old]`` that warns (DeprecationWarning)."""
-    new = _REFERENCE_NAMES[old]
+    """A read-only alias ``old`` of ``_OLD_FLAG_NAMES[old]`` that warns (DeprecationWarning)."""
+    new = _OLD_FLAG_NAMES[old]
 
     def read(self: object) -> torch.Tensor:
         warnings.warn(
@@ -62,7 +62,7 @@ def _renamed(owner: str, old: str) -> property:
         )
         return getattr(self, new)
 
-    return property(read, doc=f"Deprecated alias of ``{new}`` (the reference's name).")
+    return property(read, doc=f"Deprecated alias of ``{new}``.")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Minibatch:
     """``B`` whole segments drawn from the buffer; tensors are ``[B, H, ...]`` on the device.
 
     ``returns = advantages + values`` (the rollout's value targets), ``prio_weights`` is ``[B, 1]``
-    and ``indices`` are the sampled rows. ``minibatch["obs"]`` works as in the reference's dict.
+    and ``indices`` are the sampled rows. ``minibatch["obs"]`` also works (dict-style).
     """
 
     obs: torch.Tensor
@@ -98,8 +98,8 @@ class Minibatch:
     truncateds = _renamed("Minibatch", "truncateds")
 
     def __getitem__(self, key: str) -> torch.Tensor:
-        """Dict-style access for code written against the reference's minibatch dict."""
-        if key not in {f.name for f in fields(self)} and key not in _REFERENCE_NAMES:
+        """Dict-style access, for code that treats a minibatch as a dict of tensors."""
+        if key not in {f.name for f in fields(self)} and key not in _OLD_FLAG_NAMES:
             raise KeyError(f"Minibatch has no field {key!r}")
         return getattr(self, key)
 
@@ -117,7 +117,7 @@ def _torch_dtype(space: _Space, name: str) -> torch.dtype:
 
 
 class Experience:
-    """Rollout buffer of ``[S, H]`` segments with per-recv-batch LSTM state (spec/rl.md §2).
+    """Rollout buffer of ``[S, H]`` segments with per-recv-batch LSTM state.
 
     ``max_minibatch_size`` (default ``minibatch_size``) caps the segments sampled at once; when
     ``minibatch_size`` is a larger multiple of it, ``accumulate_minibatches`` chunks make one
@@ -128,12 +128,11 @@ class Experience:
     p_s ~ (sum_t |A_st|)^prio_alpha; ``"shuffle"`` partitions one permutation per epoch (every
     segment exactly once; needs prio_alpha == 0). Each segment keeps the rollout LSTM state it
     started from (``perform_rollout_step`` records it), and minibatches hand it to training, so a
-    policy that has not been updated reproduces its rollout log-probabilities exactly (the
-    reference replayed every segment from zeros). ``reset_lstm_on_done`` zeroes an
-    agent's rollout LSTM state when its episode ended, and makes ``process_minibatch_update``
-    pass the episode starts to the policy as ``dones=`` (off = the reference's behaviour).
-    ``terminals`` and ``truncations`` hold the flags as 0.0/1.0 (``dones`` and ``truncateds``,
-    the reference's names, are deprecated aliases).
+    policy that has not been updated reproduces its rollout log-probabilities exactly.
+    ``reset_lstm_on_done`` zeroes an agent's rollout LSTM state when its episode ended, and makes
+    ``process_minibatch_update`` pass the episode starts to the policy as ``dones=`` (off: the
+    state flows on across episode ends). ``terminals`` and ``truncations`` hold the flags as
+    0.0/1.0 (``dones`` and ``truncateds`` are deprecated aliases).
     """
 
     dones = _renamed("Experience", "dones")
@@ -228,8 +227,8 @@ class Experience:
             s: torch.zeros(shape, device=self.device) for s, shape in state_shape.items()
         }
         # The rollout LSTM state each segment started from, so training replays a segment from
-        # the state its actions were sampled under (the reference started every one from zeros,
-        # which skews the first ratios, approx-KL and V-trace). [S, layers, hidden].
+        # the state its actions were sampled under (starting every one from zeros would skew the
+        # first ratios, approx-KL and V-trace). [S, layers, hidden].
         segment_state = (self.segments, num_lstm_layers, hidden_size)
         self.segment_lstm_h = torch.zeros(segment_state, device=self.device)
         self.segment_lstm_c = torch.zeros(segment_state, device=self.device)
@@ -309,8 +308,8 @@ class Experience:
     ) -> int:
         """Writes one time step of the recv batch ``env_id``; returns its number of agents.
 
-        Every agent of the batch is stored: segments are whole rows, so there is no mask (the
-        reference took one and ignored it). ``lstm_state`` replaces the batch's stored state.
+        Every agent of the batch is stored: segments are whole rows, so there is no mask.
+        ``lstm_state`` replaces the batch's stored state.
         """
         start = self.batch_start(env_id)
         if self.ready_for_training:
@@ -395,8 +394,8 @@ class Experience:
         """GAE (ratio 1) of the stored rollout; stores it as ``self.advantages`` and returns it.
 
         Episode ends are terminals and truncations alike (MettaGrid ends episodes by truncation
-        at max_steps): the reference cut the recursion on terminals only, so it bootstrapped
-        across every reset into the next episode (spec/rl.md §10, bug 13)."""
+        at max_steps); cutting the recursion on terminals only would bootstrap across every
+        reset into the next episode."""
         advantages = compute_advantage(
             self.values, self.rewards, self.episode_ends(), torch.ones_like(self.values),
             torch.zeros_like(self.values), gamma, gae_lambda, vtrace_rho_clip, vtrace_c_clip,
@@ -420,10 +419,10 @@ class Experience:
     def sample_minibatch(
         self, advantages: torch.Tensor, prio_alpha: float, prio_beta: float
     ) -> Minibatch:
-        """One prioritised draw of ``B`` distinct segments (spec/rl.md §2), with IS weights.
+        """One prioritised draw of ``B`` distinct segments, with IS weights.
 
         p_s = (w_s + 1e-6) / sum_j (w_j + 1e-6) with w_s = (sum_t |A_st|)^alpha, normalised to sum
-        to 1 (the reference's p summed to slightly more); weights (S p_s)^-beta, not max-normalised.
+        to exactly 1 (the epsilon included); weights (S p_s)^-beta, not max-normalised.
         """
         if not 0.0 <= prio_alpha <= 1.0 or prio_beta < 0.0:
             raise ValueError(
@@ -514,7 +513,7 @@ class Experience:
             indices=indices,
             prio_weights=prio_weights,
             # A buffer filled without record_segment_start (a hand-written store loop) trains
-            # from zero states, as the reference did.
+            # from zero states.
             lstm_h=self._segment_state(self.segment_lstm_h, indices),
             lstm_c=self._segment_state(self.segment_lstm_c, indices),
         )
@@ -525,8 +524,8 @@ class Experience:
         return states[indices].transpose(0, 1).contiguous()
 
     def stats(self) -> dict[str, float]:
-        """Means of the stored fields (one host sync), logged as ``experience/*`` (the reference's
-        ``dones``/``truncateds`` are ``terminals``/``truncations``)."""
+        """Means of the stored fields (one host sync), logged as ``experience/*`` (the flags
+        under ``terminals``/``truncations``)."""
         filled = [t for t in self._batch_t.values() if t > 0]
         actions = self.actions.float()
         return {

@@ -1,8 +1,8 @@
-"""``compute_gae``: the reference's standalone 1-D GAE helper (spec/rl.md §1.5), for users' scripts.
+"""``compute_gae``: a standalone 1-D GAE helper for users' scripts.
 
 Training never calls it (it uses ``metta.rl.advantage.compute_advantage``). Reward index: the reward
-of step ``t`` is ``rewards[t]`` here but ``rewards[t + 1]`` in ``compute_advantage``; the reference
-helper used ``rewards[t]`` and scripts written against it rely on that, so it is kept.
+of step ``t`` is ``rewards[t]`` here but ``rewards[t + 1]`` in ``compute_advantage``; scripts
+written against this helper's ``rewards[t]`` convention rely on it, so it is kept.
 
 ``adv[T-1] = 0`` if ``dones[T-1] == 1``, else ``rewards[T-1] - values[T-1]``. Then, t = T-2 .. 0::
 
@@ -10,7 +10,7 @@ helper used ``rewards[t]`` and scripts written against it rely on that, so it is
     delta    = rewards[t] + gamma * values[t+1] * not_done - values[t]
     adv[t]   = delta + gamma * gae_lambda * not_done * adv[t+1]
 
-Arithmetic is in float32, as in the reference's C++ (a pybind11 module there).
+Arithmetic is in float32 (inputs are cast to it).
 """
 
 from __future__ import annotations

@@ -6,11 +6,11 @@ For each teacher i with coefficients (c_a,i, c_v,i) and the anneal factor f(agen
     ks_value  = sum_i f * c_v,i * mean_n( (V_teacher,i(x_n) - V_student(x_n))^2 )
 
 f is 1 until ``kickstart_steps * (1 - anneal_ratio)``, then falls linearly to 0 at
-``kickstart_steps``; after that both terms are 0. Fixes against the reference (spec/rl.md §5.3,
-bug 9): the value error no longer broadcasts ``[BT]`` against ``[BT, 1]``; each teacher's action
-term gets its own coefficient (the reference multiplied the running sum); teachers run in eval
-mode under ``no_grad`` with frozen parameters; the config is not mutated; teachers are initialised
-to the environment only when ``features`` are given (the reference passed ``None`` and crashed).
+``kickstart_steps``; after that both terms are 0. The value error compares ``[BT]`` with
+``[BT]`` (never broadcast to ``[BT, BT]``); each teacher's action term is scaled by that
+teacher's own coefficient, not the running sum; teachers run in eval mode under ``no_grad`` with
+frozen parameters; the config is not mutated; teachers are initialised to the environment only
+when ``features`` are given (initialising without them would fail).
 """
 
 from __future__ import annotations

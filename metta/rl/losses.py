@@ -1,7 +1,7 @@
-"""``Losses``: running sums of the loss terms over one training phase (spec/rl.md §3.6).
+"""``Losses``: running sums of the loss terms over one training phase.
 
-The reference called ``.item()` on every term of every minibatch (one host sync each, bug 16).
-Here the sums stay on the device as detached tensors; ``stats()`` syncs once.
+The sums stay on the device as detached tensors, so no term costs a host sync per minibatch
+(``.item()`` on each would); ``stats()`` syncs once.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Losses:
         return self.sum(name) / max(1, self.minibatches_processed)
 
     def stats(self) -> dict[str, float]:
-        """Every term's mean per minibatch, plus ``explained_variance`` (reference key names)."""
+        """Every term's mean per minibatch, plus ``explained_variance``, keyed by term name."""
         n = max(1, self.minibatches_processed)
         names = list(self._sums)
         # Stack where the sums live and copy to the host once (one device sync, not one per term).
@@ -82,7 +82,7 @@ class Losses:
         return result
 
     def __getattr__(self, name: str) -> float:
-        """Reference attribute names ``<term>_sum`` read the running sums (a float: this syncs
+        """Attribute names ``<term>_sum`` read the running sums (a float: this syncs
         when the sum lives on a device, so hot loops should use ``add()``)."""
         term = _sum_term(name)
         if term in LOSS_TERMS:
@@ -92,7 +92,7 @@ class Losses:
         raise AttributeError(f"'Losses' object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: object) -> None:
-        """Reference users assign and ``+=`` to ``<term>_sum``; those writes go to the running sums
+        """Code that assigns and ``+=`` to ``<term>_sum`` writes writes go to the running sums
         (so ``stats()`` and ``zero()`` see them). Other ``*_sum`` names raise, so that a typo is
         not silently left out of ``stats()``; every other attribute is set as usual."""
         term = _sum_term(name)

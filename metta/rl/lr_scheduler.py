@@ -1,9 +1,9 @@
 """``LRScheduler``: warm-up then constant, linear or cosine decay of every param group's lr.
 
 One ``step()`` per training phase (rollout + update epochs), over
-``TrainerConfig.total_training_phases`` steps. Fixes against the reference (spec/rl.md §5.2,
-bug 17): ``schedule_type`` and ``warmup_steps`` are honoured (only cosine without warm-up existed),
-the length counts the same unit the schedule is stepped in, and the state is saved and restored.
+``TrainerConfig.total_training_phases`` steps. ``schedule_type`` and ``warmup_steps`` are
+honoured, the length counts the same unit the schedule is stepped in (so the schedule ends with
+the run), and the state is saved and restored with the trainer checkpoint.
 """
 
 from __future__ import annotations

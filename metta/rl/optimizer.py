@@ -3,11 +3,10 @@
 ``step(loss, epoch, accumulate_steps)`` does backward, and every ``accumulate_steps``-th call clips
 the global gradient norm, steps and calls ``policy.clip_weights()`` when the policy has it.
 
-Fixes against the reference (spec/rl.md §5.1, bug 2): the reference zeroed the gradients before
-every backward, so accumulation could not work, and keyed the window on the caller's ``epoch``.
-Here gradients are zeroed at the start of each window, each loss is scaled by ``1 / k`` (k equal
-chunks then give exactly the big-batch gradient), and the window is counted by the optimizer's own
-call counter; ``epoch`` is accepted for the seed's call signature but does not decide when to step.
+Gradients are zeroed at the start of each accumulation window (zeroing before every backward
+would keep only the last chunk's gradient), each loss is scaled by ``1 / k`` (k equal chunks then
+give exactly the big-batch gradient), and the window is counted by the optimizer's own call
+counter; ``epoch`` is accepted for the seed's call signature but does not decide when to step.
 Muon uses ``torch.optim.Muon`` (PyTorch >= 2.9) on 2-D weight matrices and Adam on the rest,
 instead of heavyball's Muon on every tensor.
 """

@@ -50,7 +50,7 @@ class PPOLosses(NamedTuple):
 def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
     """``(A - mean) / (std + eps)``; statistics over all ranks when torch.distributed is running.
 
-    Single process: unbiased std (as the reference). Distributed: one all-reduce of
+    Single process: unbiased std (``torch.std``). Distributed: one all-reduce of
     ``[sum, sum of squares, count]`` and the population variance (clamped at 1e-8), so every rank
     normalises with the same numbers.
     """

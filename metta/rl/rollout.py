@@ -3,17 +3,17 @@
 Data flow of ``perform_rollout_step``: ``env.recv()`` -> tensors on the device -> policy forward
 (no grad) with the batch's stored LSTM state -> ``experience.store`` -> ``env.send(actions)``.
 
-Vector-env contract (spec/rl.md §3.1): ``recv()`` returns ``(obs [N, M, 3] uint8, rewards [N]
+Vector-env contract: ``recv()`` returns ``(obs [N, M, 3] uint8, rewards [N]
 float32, terminals [N] bool, truncations [N] bool, infos list[dict], env_id [N] agent ids,
 mask [N] bool)`` where ``env_id`` is a contiguous id range (one recv batch) and the rewards and
 terminals are those that arrived with ``obs``; ``send(actions [N, 2] int32)`` takes the actions for
 that batch. A 5-tuple ``(obs, rewards, terminals, truncations, infos)`` is read as one batch of
 all agents, all active. The env must have been reset so that the first ``recv()`` returns
 observations (PufferLib's ``async_reset`` semantics).
-Fixes against the reference: no ``torch.cuda.synchronize()`` per step (bug 16; the only host
-synchronisation is reading the actions back for ``send``), non-contiguous ``env_id`` is an error
-instead of silently mis-storing, and ``reset_lstm_on_done`` (an ``Experience`` option) zeroes the
-recurrent state of agents whose episode just ended.
+No ``torch.cuda.synchronize()`` per step (the only host synchronisation is reading the actions
+back for ``send``); a non-contiguous ``env_id`` is an error rather than silently mis-stored rows;
+``reset_lstm_on_done`` (an ``Experience`` option) zeroes the recurrent state of agents whose
+episode just ended.
 """
 
 from __future__ import annotations

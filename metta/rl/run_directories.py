@@ -2,8 +2,8 @@
 
 ``setup_run_directories()`` creates ``<data_dir>/<run>/{checkpoints,replays,stats}``; the run name
 is ``$METTA_RUN`` or ``run_YYYYmmdd_HHMMSS`` and the data dir ``$DATA_DIR`` or ``./train_dir``.
-``save_experiment_config`` writes the *complete* configuration: the whole ``TrainerConfig`` (the
-reference wrote a hand-picked subset without vtrace, PER, kickstart, bptt or update_epochs) and,
+``save_experiment_config`` writes the *complete* configuration: the whole ``TrainerConfig`` (not a
+hand-picked subset, so V-trace, PER, kickstart, bptt and update_epochs are recorded too) and,
 when given, the env and agent configs; atomically (temp file, then rename).
 """
 

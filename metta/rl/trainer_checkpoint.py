@@ -3,10 +3,9 @@
 Holds the counters, the optimizer and LR-schedule state, the kickstarter's anneal state, the
 stopwatch, the RNG states (Python, NumPy, torch CPU and CUDA) and optionally the policy weights
 and the path of the matching policy checkpoint. Written atomically (temp file, rename) and
-readable with ``torch.load(weights_only=True)``. Fixes against the reference (spec/rl.md §8-9,
-bug 3): the scheduler, kickstarter and RNG states were not saved, run.py restored no weights, and
-run.py and the trainer used different directories (here the caller names one; the trainer uses
-``run_dir``).
+readable with ``torch.load(weights_only=True)``. The caller names the one directory it lives in
+(the trainer uses ``run_dir``), so the code that writes it and the code that resumes from it
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -213,7 +212,7 @@ def select_start_policy(
 ) -> Any:
     """The PolicyRecord a run starts from, or None for a new policy.
 
-    Order (spec/rl.md §8): the resumed checkpoint's ``policy_path``, then
+    Order: the resumed checkpoint's ``policy_path``, then
     ``initial_policy.uri`` with its ``type`` selector and ``metric``.
     """
     if checkpoint is not None and checkpoint.policy_path:

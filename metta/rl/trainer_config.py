@@ -1,16 +1,16 @@
 """``TrainerConfig``: every training hyperparameter, validated (pydantic v2, ``extra="forbid"``).
 
-Defaults are the reference's ``configs/trainer/trainer.yaml`` (spec/rl.md §4). Differences, each on
-purpose: ``TrainerConfig()`` is valid alone (directories default to ``None`` = "inside the run
-directory", resolved into a separate :class:`TrainerPaths` by :meth:`TrainerConfig.paths`, never
-written back into the config); fields the reference accepted but that have no effect here are not
-fields, so ``TrainerConfig(num_workers=4)`` is an error, while
-:func:`parse_trainer_config`, which reads a reference Hydra config, drops them with one warning
-that names them (``_NO_EFFECT_FIELDS``); ``initial_policy.type`` takes the PolicyStore selectors,
-so "specific" became "rand": a file URI is always taken as is (parse_trainer_config drops
-"specific" with the warning); ``lr_scheduler`` honours ``schedule_type`` and ``warmup_steps`` (no
-"exponential"; the reference's ``null`` for either is the default); cross-field checks that the
-reference ran late in the trainer are validators whose messages name the numbers to change.
+Defaults are the values of the reference ``trainer.yaml`` that :func:`parse_trainer_config`
+reads. Beyond that format: ``TrainerConfig()`` is valid alone (directories default to ``None`` =
+"inside the run directory", resolved into a separate :class:`TrainerPaths` by
+:meth:`TrainerConfig.paths`, never written back into the config); keys of that format that have
+no effect here are not fields, so ``TrainerConfig(num_workers=4)`` is an error, while
+:func:`parse_trainer_config` drops them with one warning that names them
+(``_NO_EFFECT_FIELDS``); ``initial_policy.type`` takes the PolicyStore selectors (a file URI is
+always taken as is, so parse_trainer_config drops "specific" with the warning);
+``lr_scheduler`` honours ``schedule_type`` and ``warmup_steps`` (no "exponential"; ``null`` for
+either is the default); cross-field checks are validators, run when the config is built, whose
+messages name the numbers to change.
 """
 
 from __future__ import annotations
@@ -103,14 +103,14 @@ class LRSchedulerConfig(_Config):
     """Off: the learning rate stays at optimizer.learning_rate."""
     schedule_type: Literal["constant", "linear", "cosine"] = "cosine"
     """Decay shape after warm-up, from the base rate to 0 at total_timesteps // batch_size;
-    None (the reference's "not set") = cosine."""
+    None (not set) = cosine."""
     warmup_steps: int = Field(default=0, ge=0)
     """Training phases of linear warm-up from base/warmup_steps to the base rate; None = 0."""
 
     @field_validator("schedule_type", "warmup_steps", mode="before")
     @classmethod
     def _none_is_default(cls, value: object, info: ValidationInfo) -> object:
-        """The reference's trainer.yaml writes ``null`` for both; it means the default."""
+        """A trainer.yaml may write ``null`` for both; it means the default."""
         if value is None:
             return cls.model_fields[info.field_name].default
         return value
@@ -279,7 +279,7 @@ class TrainerConfig(_Config):
     reset_lstm_on_done: bool = False
     """Zero an agent's LSTM state when its episode ends, in the rollout and inside training
     segments (evaluation always starts episodes from zeros); off carries the state across
-    episodes, as the reference did."""
+    episodes."""
     grad_mean_variance_interval: int = Field(default=0, ge=0)
     """Report gradient mean/variance/norm every this many epochs; 0 = off."""
 
@@ -411,7 +411,7 @@ class TrainerPaths:
 # The reading of a reference Hydra config (``cfg.trainer`` plus ``cfg.run_dir``).
 
 _REFERENCE_TARGET = "metta.rl.trainer.MettaTrainer"
-"""The only ``_target_`` a reference trainer.yaml may name (the reference refused any other)."""
+"""The only ``_target_`` a reference trainer.yaml may name; another names a different trainer."""
 
 _NO_EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
     "": (
@@ -436,8 +436,8 @@ _NO_EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
 """Keys of the reference's trainer.yaml, by section ("" = top level), that nothing here reads:
 the environment, curriculum and worker count belong to ``RunConfig.env``; the trainer is built
 directly, uncompiled, with in-process vector envs and no W&B checkpoint uploads; each process
-fills ``batch_size``; the reference itself never read ``anneal_lr``, ``verbose``, ``range`` or
-``filters``."""
+fills ``batch_size``; ``anneal_lr``, ``verbose``, ``range`` and ``filters`` had no effect even
+in the trainer the format was written for."""
 
 _RUN_SUBDIRECTORIES = (
     ("checkpoint", "checkpoint_dir", "checkpoints"),
@@ -473,7 +473,7 @@ def _drop_no_effect_fields(trainer: dict[str, Any]) -> list[str]:
 
 
 def _fill_directories(trainer: dict[str, Any], run_dir: str | None) -> list[str]:
-    """Sets the unset directories to ``<run_dir>/<folder>`` as the reference did and replaces
+    """Sets the unset directories to ``<run_dir>/<folder>`` and replaces
     remote (``scheme://``) ones, which nothing here writes to; returns the replaced ones' names."""
     replaced = []
     for section, key, folder in _RUN_SUBDIRECTORIES:
@@ -496,7 +496,7 @@ def _fill_directories(trainer: dict[str, Any], run_dir: str | None) -> list[str]
 def parse_trainer_config(cfg: DictConfig | Mapping[str, Any]) -> TrainerConfig:
     """The ``TrainerConfig`` of a reference Hydra config: its ``trainer`` section with every
     interpolation resolved against the whole config (``${run_dir}``, ``${run}``,
-    ``${trainer.simulation.evaluate_interval}``), as the reference's trainer read it.
+    ``${trainer.simulation.evaluate_interval}``).
 
     ``cfg`` is a ``DictConfig`` or a mapping with a ``trainer`` section and, optionally,
     ``run_dir``: unset directories become ``<run_dir>/checkpoints``, ``<run_dir>/replays`` and

@@ -1,4 +1,4 @@
-"""The outer training phase (spec/rl.md §3.5) as one function, built from the public pieces.
+"""The outer training phase as one function, built from the public pieces.
 
 advantages (ratio 1) -> ``update_epochs`` x ``iter_minibatches`` -> ``process_minibatch_update`` ->
 ``Optimizer.step`` (with the buffer's gradient accumulation) -> approx-KL early stop per epoch ->

@@ -1,12 +1,12 @@
-"""One minibatch's PPO + V-trace loss (spec/rl.md §3.3-3.4) and the helpers around the update.
+"""One minibatch's PPO + V-trace loss and the helpers around the update.
 
 Convention: column ``H-1`` of every segment is the bootstrap column (its advantage is always 0, see
 ``metta.rl.advantage``), so the policy and value terms and the diagnostics (approx-KL, clipfrac,
 advantage statistics) use columns ``0 .. H-2`` only. Training the value head there would pull it
-towards its own old estimate (the reference did). Entropy and kickstarter terms use every column:
-each is a real state. Other fixes, by spec §10 number: 8 (L2-init has gradients, l2_reg_loss_coef
-acts), 12 (beta clamped to 1), 14 (targets use the rollout values, which training never overwrites),
-16 (no ``.item()`` per term: ``Losses`` keeps device sums).
+towards its own old estimate. Entropy and kickstarter terms use every column: each is a real
+state. The L2-init loss has gradients (so ``l2_reg_loss_coef`` acts), the importance-weight
+exponent is clamped to 1, value targets use the rollout values (which training never
+overwrites), and no term is read back with ``.item()`` (``Losses`` keeps device sums).
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ def calculate_anneal_beta(
     """Importance-weight exponent ``min(1, b0 + (1 - b0) * alpha * epoch / E)``,
     ``E = max(1, total_timesteps // batch_size)``.
 
-    The reference's formula (scaled by alpha, so it stays at b0 for uniform sampling), clamped to 1
-    (it was not, bug 12). ``epoch`` is whatever the caller counts; the reference passed update
-    epochs while E counts rollouts.
+    Scaled by alpha, so it stays at b0 for uniform sampling; clamped to 1, since an exponent
+    above 1 over-corrects. ``epoch`` is whatever the caller counts; E counts rollouts, while
+    ``train_on_experience`` passes update epochs, so with ``update_epochs > 1`` beta anneals
+    that many times faster.
     """
     if batch_size <= 0:
         raise ValueError(f"calculate_anneal_beta: batch_size must be > 0, got {batch_size}")
@@ -192,7 +193,8 @@ def should_stop_early(losses: Losses, target_kl: float | None) -> bool:
     """True when the running mean approx-KL of this phase exceeds ``target_kl``.
 
     Under torch.distributed the mean is averaged over ranks first, so every rank takes the same
-    decision (the reference decided per rank and could deadlock).
+    decision (ranks deciding on their own could
+    disagree and deadlock).
     """
     if target_kl is None or losses.minibatches_processed == 0:
         return False

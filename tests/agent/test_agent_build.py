@@ -39,7 +39,7 @@ def test_fast_preset_is_the_reference_fast_yaml() -> None:
     assert (policy.hidden_size, policy.core_num_layers) == (128, 2)
     assert isinstance(policy.components["critic_1"].activation, torch.nn.Tanh)
     assert policy.components["_value_"].activation is None
-    # LSTM biases are all 1, as in the reference
+    # LSTM biases are all 1
     for name, parameter in policy.lstm.named_parameters():
         if "bias" in name:
             assert torch.all(parameter == 1.0)

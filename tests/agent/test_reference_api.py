@@ -1,4 +1,4 @@
-"""The reference's agent API its users rely on: sample/evaluate actions on their own, weight
+"""The agent API existing user code relies on: sample/evaluate actions on their own, weight
 clipping per component, normalizations given at construction, and legacy PolicyRecord metadata."""
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ def test_a_learned_feature_takes_the_env_normalization_where_none_was_given() ->
 
 
 def _legacy_record(**state) -> PolicyRecord:
-    """A record as the reference's older code left it: attributes set without __init__."""
+    """A record as older code left it: attributes set without __init__."""
     record = PolicyRecord.__new__(PolicyRecord)
     record.__dict__.update({"_policy_store": None, "run_name": "old", "uri": "file:///m.pt"})
     record.__dict__.update(state)
@@ -289,7 +289,7 @@ def test_unpickling_maps_the_legacy_checkpoint_and_policy_attributes() -> None:
     metadata = {"epoch": 3, "agent_step": 1200, "score": 0.5}
     legacy = _legacy_record(checkpoint=metadata, _policy=module)
     buffer = io.BytesIO()
-    torch.save(legacy, buffer)  # the reference saved whole records with torch.save
+    torch.save(legacy, buffer)  # older code saved whole records with torch.save
     buffer.seek(0)
     loaded = torch.load(buffer, weights_only=False)
     assert set(vars(loaded)) == {"_policy_store", "run_name", "uri", "_metadata", "_cached_policy"}
@@ -312,7 +312,7 @@ def test_a_hand_built_legacy_record_reads_its_checkpoint_metadata() -> None:
 
 
 def test_legacy_metadata_names_and_precedence() -> None:
-    # The reference's later plain ``metadata`` attribute wins over the older ``checkpoint``.
+    # The later plain ``metadata`` attribute wins over the older ``checkpoint``.
     legacy = _legacy_record(metadata={"epoch": 2}, checkpoint={"epoch": 1})
     both = pickle.loads(pickle.dumps(legacy))
     assert both.metadata == _expected_metadata(epoch=2)

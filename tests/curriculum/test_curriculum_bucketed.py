@@ -56,7 +56,7 @@ def test_bucketed_tasks_sample_inside_their_bin():
         assert isinstance(game["c"], float)
         assert 0.0 <= game["c"] <= 1.0
         seen[task.id].add(game["b"])
-    # half-open buckets [0, 4.5) and [4.5, 9): 9 itself is never drawn, as in the reference
+    # half-open buckets [0, 4.5) and [4.5, 9): 9 itself is never drawn
     assert seen["b=(0, 4.5);c=(0.0, 1.0);"] == {0, 1, 2, 3, 4}
     assert seen["b=(4.5, 9);c=(0.0, 1.0);"] == {5, 6, 7, 8}
     assert TEMPLATE == {"game": {"a": 0, "b": 0, "c": 0.0}}

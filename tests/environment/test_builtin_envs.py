@@ -11,7 +11,7 @@ RIGHT = 3
 
 
 def test_a_navigation_altar_pays_exactly_one_heart():
-    # As the reference (spec mettagrid §6.4): one heart to start, and a refill needs 3
+    # The navigation altar: one heart to start, and a refill needs 3
     # battery_red that navigation agents never hold, so standing at an altar pays once.
     env = MettaGridEnv(navigation_game(1, max_steps=600), parse_ascii_map("####\n#@_#\n####"))
     env.reset()

@@ -58,7 +58,7 @@ CONFIGS = {
         ],
         layout="row",
     ),
-    # The reference's bases map: a 3x3 of base / wild / centre rooms, rows inside a column.
+    # A bases map: a 3x3 of base / wild / centre rooms, rows inside a column.
     "room_scene": RoomSceneConfig(
         rooms={
             "base": RandomRoomConfig(width=5, height=5, agents=1, objects={"altar": 1}),
@@ -184,7 +184,7 @@ def test_labels(built):
     assert big.labels == ("large",)
 
 
-def test_random_room_halves_objects_like_the_reference():
+def test_random_room_halves_objects_until_they_fit():
     # 10 + 30 + 4 = 44 > 2/3 of 36: halve to 5 + 15 (24 > 24? no: 5+15+4 = 24 = limit) -> fits
     config = RandomRoomConfig(width=6, height=6, objects={"altar": 10, "wall": 30}, agents=4)
     assert fit_object_counts(dict(config.objects), 4, 36) == {"altar": 5, "wall": 15}

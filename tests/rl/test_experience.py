@@ -88,7 +88,7 @@ def test_single_batch_fills_rows_in_time_order():
         store_step(exp, slice(0, 2), 8, 2)
 
 
-def test_reference_flag_names_are_deprecated_aliases():
+def test_old_flag_names_are_deprecated_aliases():
     exp = make(total_agents=2, batch_size=16, horizon=4)
     for step in range(8):
         store_step(exp, slice(0, 2), step, 2)

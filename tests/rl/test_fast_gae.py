@@ -1,4 +1,4 @@
-"""compute_gae: the reference's 1-D GAE helper (``rewards[t]`` convention), worked by hand."""
+"""compute_gae: the standalone 1-D GAE helper (``rewards[t]`` convention), worked by hand."""
 
 import numpy as np
 import pytest

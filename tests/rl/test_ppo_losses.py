@@ -128,7 +128,7 @@ def test_process_minibatch_update_hand_worked():
 def test_a_truncation_cuts_the_advantage_like_a_terminal():
     """Episode ends on arriving at column 2 (truncated at max_steps, as MettaGrid ends episodes):
     A1 = r2 - v1 = 2 - 1 = 1 (no bootstrap from the next episode's v2), A0 = (1 + 1 - .5) + A1.
-    The reference cut only on terminals (spec/rl.md §10 bug 13) and got A1 = 2.5, A0 = 4."""
+    Cutting only on terminals would give A1 = 2.5, A0 = 4."""
     exp = hand_worked_buffer()
     exp.truncations[0, 2] = 1.0
     advantages = exp.compute_advantages(1.0, 1.0, 1.0, 1.0)
@@ -226,7 +226,7 @@ def test_losses_tracker_and_early_stop():
 
 
 def test_losses_sum_attributes_take_reference_style_writes():
-    # The reference's loop: `losses.<term>_sum += x` per minibatch, then count the minibatch.
+    # A loop written for plain float sums: `losses.<term>_sum += x` per minibatch, then count it.
     losses = Losses()
     for value in (1.0, 3.0):
         losses.policy_loss_sum += value

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from metta.rl.trainer_config import TrainerConfig, parse_trainer_config
 
-# The reference's configs/trainer/trainer.yaml (spec/rl.md §4) under the top-level keys Hydra adds.
+# The reference's configs/trainer/trainer.yaml under the top-level keys Hydra adds.
 REFERENCE_CONFIG = """
 run: yaml_run
 data_dir: /data/train_dir

@@ -184,8 +184,8 @@ def test_accumulate_and_summarize_rollout_stats():
 
 def test_training_replays_each_segment_from_its_rollout_lstm_state():
     # Before any update the policy is the one that acted, so every importance ratio must be 1:
-    # training starts each segment from the state the rollout had there (the reference started
-    # from zeros, which made the ratios and approx-KL of later segments drift from 1).
+    # training starts each segment from the state the rollout had there (starting from zeros
+    # would make the ratios and approx-KL of later segments drift from 1).
     env, policy, exp = setup(segments_per_agent=3)
     collect_rollout(policy, env, exp, "cpu")
     cfg = TrainerConfig(

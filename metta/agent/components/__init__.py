@@ -1,8 +1,8 @@
 """Agent components and the registry that resolves a config's ``_target_`` to a class.
 
 A target is a bare class name (``Conv2d``), one of ours (``metta.agent.components.conv2d.Conv2d``)
-or the reference's path (``metta.agent.lib.nn_layer_library.Conv2d``); to add a component, write
-the class and add one line to ``COMPONENT_REGISTRY``.
+or the older path that existing YAML configs name (``metta.agent.lib.nn_layer_library.Conv2d``);
+to add a component, write the class and add one line to ``COMPONENT_REGISTRY``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The state comes from and goes back to ``context.state`` (``[L, B, H]``, detached on the way
 out). When ``context.dones`` (``[B, T]``) is given, an agent's state is zeroed before the step
-whose observation starts a new episode; without it the state flows on, as in the reference.
+whose observation starts a new episode; without it the state flows on across episodes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class LSTMParams(BaseModel):
 
 
 class LSTM(Component):
-    """Recurrent core; orthogonal weights and all biases 1, like the reference."""
+    """Recurrent core; orthogonal weights and all biases 1 (the forget gate starts mostly open)."""
 
     def setup(self, in_shapes: list[tuple[int, ...]], build: BuildContext) -> tuple[int, ...]:
         """nn.LSTM(in -> output_size, num_layers)."""

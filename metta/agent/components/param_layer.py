@@ -1,6 +1,6 @@
 """``ParamLayer``: a weight layer (Linear or Conv2d) with init, activation, clipping and L2-init.
 
-Init follows the reference (orthogonal with gain sqrt(2) before Tanh, else 1; xavier; normal;
+Init: orthogonal (gain sqrt(2) before Tanh, else 1); xavier; normal;
 max_0_01; zero bias). The L2-init reference copy is a persistent buffer, so it is checkpointed
 and follows ``.to()``; the loss is computed on the live weight, so it has a gradient.
 """

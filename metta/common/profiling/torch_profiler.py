@@ -3,8 +3,8 @@
 The loop wraps each epoch in ``with profiler.profile_epoch(epoch):``; on epochs where
 ``epoch % interval_epochs == 0`` (0 = never) the body runs under ``torch.profiler.profile``
 (CPU, and CUDA when available; shapes, memory, stacks) and a gzipped Chrome trace
-``trace_epoch_<epoch>.json.gz`` is written atomically to ``profile_dir``. The reference also
-profiled epoch 300 unconditionally and uploaded to S3/wandb; neither is done here.
+``trace_epoch_<epoch>.json.gz`` is written atomically to ``profile_dir``. No epoch is profiled
+outside that schedule, and traces stay local (nothing is uploaded).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Bucketed curriculum: parameter buckets expanded into tasks, weighted by the regression rule.
 
-Each bucket is a dotted config path with explicit ``values`` or a ``range`` [lo, hi] split, as
-in the reference, into ``bins`` equal sub-ranges [lo + k*step, lo + (k+1)*step) with
+Each bucket is a dotted config path with explicit ``values`` or a ``range`` [lo, hi] split
+into ``bins`` equal sub-ranges [lo + k*step, lo + (k+1)*step) with
 step = (hi - lo) / bins. Every combination (Cartesian product) is one task, id like
 ``dataset=maze_small;altar=(10, 50);`` (floats shown to 3 decimals). A range is re-sampled each
 time its task is handed out, uniformly from its half-open bucket: a float in [a, b), or, when
-both bounds of the range are ints, an int n with a <= n < b, so ``range: [10, 50]`` draws 10..49
-as the reference's ``int(uniform(10, 50))`` did.
+both bounds of the range are ints, an int n with a <= n < b, so ``range: [10, 50]`` draws
+10..49, the support of ``int(uniform(10, 50))``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _split(bucket: Bucket, default_bins: int) -> list[Choice]:
     count = bucket.bins or default_bins
     integer = isinstance(low, int) and isinstance(high, int)
     kind = "int_range" if integer else "range"
-    if low == high:  # a single value: uniform(lo, lo) is lo, as in the reference
+    if low == high:  # a single value: uniform(lo, lo) is lo
         if count != 1:
             raise ValueError(f"range {[low, high]} holds one value; bins must be 1, got {count}")
         return [(kind, (low, high))]
@@ -77,7 +77,7 @@ def _split(bucket: Bucket, default_bins: int) -> list[Choice]:
             f"[{low}, {high}); some bins would hold no integer"
         )
     step = (high - low) / count
-    # The reference's edges lo + k*step; the last is pinned to hi so that rounding never lets
+    # Edges lo + k*step; the last is pinned to hi so that rounding never lets
     # an int bucket reach past hi.
     edges: list[Number] = [low + k * step for k in range(count)] + [high]
     if integer:

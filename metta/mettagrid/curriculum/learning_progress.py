@@ -1,12 +1,12 @@
 """Learning-progress curriculum: train on the tasks whose success rate is changing fastest.
 
-Bidirectional learning progress (as in the reference): per task, fast and slow EMAs of the
+Bidirectional learning progress: per task, fast and slow EMAs of the
 baseline-normalised success rate (score clipped to [0, 1]); progress = |fast - slow| after a
 smoothing reweight; the distribution is a sigmoid of the z-scored progress over the tasks that
 show any. From it (plus ``rand_task_rate`` uniform picks) an active set of ``num_active_tasks``
 is drawn, and episodes are drawn from the active set. The set is redrawn once an active task
-collects ``sample_threshold`` outcomes. Unlike the reference, completing a task never crashes and
-each task's baseline is its own first success rate.
+collects ``sample_threshold`` outcomes. Completing any task is
+always accepted, and each task's baseline is its own first success rate.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Children may be curricula or plain env configs (wrapped as single tasks named by their key). A
 task from child ``key`` has id ``key`` when the child is a leaf, else ``key:<child's id>``; its
 completion is recorded here and passed on to the child. Its name is ``key:<child's task name>``
-as in the reference (so ``key:key`` for a wrapped config).
+(so ``key:key`` for a wrapped config).
 """
 
 from __future__ import annotations

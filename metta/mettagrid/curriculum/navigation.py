@@ -1,6 +1,6 @@
 """The navigation bucketed curriculum's task generator (``.../curriculum/navigation/bucketed``).
 
-Maps as in the reference: one room per agent (a generated terrain map with 1 agent, border 3),
+Maps: one room per agent (a generated terrain map with 1 agent, border 3),
 tiled with an outer border of 6. Buckets: the 16 terrain datasets x altar count in [10, 50)
 (one bin), so 16 tasks, weighted by the prioritise-regressed rule.
 """

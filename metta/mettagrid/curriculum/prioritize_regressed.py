@@ -1,4 +1,4 @@
-"""Prioritise-regressed (the reference's LowReward) curriculum: favour tasks that fell back.
+"""Prioritise-regressed (also called LowReward) curriculum: favour tasks that fell back.
 
 Per task: an EMA of the score (rate ``ema_alpha``) and the best score so far. Weight =
 1e-6 + max / (EMA + 1e-6): a task that once scored high but scores low now gets picked most;
@@ -64,4 +64,4 @@ class PrioritizeRegressedCurriculum(MultiTaskCurriculum):
 
 
 LowRewardCurriculum = PrioritizeRegressedCurriculum
-"""The reference's earlier name for the same rule."""
+"""An earlier name for the same rule, kept for existing configs and code."""

@@ -26,7 +26,7 @@ class Task:
     """An env config to play one episode with; ``complete(score)`` reports back exactly once.
 
     ``id`` is the id the issuing curriculum's ``complete_task`` takes: a child's key, or
-    ``key:<inner id>`` through a nested curriculum. ``name`` is the reference's task name for
+    ``key:<inner id>`` through a nested curriculum. ``name`` is the task name for
     logs and the ``task``/``task_reward/<name>`` infos: the leaf curriculum's own task id with the
     key of every curriculum above it prepended (``parent:child``), so a leaf under key ``k``
     is named ``k:<leaf id>`` even where its id is just ``k``.
@@ -48,7 +48,7 @@ class Task:
 
     @property
     def short_name(self) -> str:
-        """The name's last ``/`` segment (as the reference's ``short_name``)."""
+        """The name's last ``/`` segment."""
         return self._name.rsplit("/", 1)[-1]
 
     @property

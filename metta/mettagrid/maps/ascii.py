@@ -1,4 +1,4 @@
-"""ASCII maps: the reference's one-character cell codes (spec/mettagrid.md §1.2) and their loader.
+"""ASCII maps: one-character cell codes (``CHAR_TO_NAME``) and their loader.
 
 A map is a rectangular grid of object names (``"empty"``, ``"wall"``, ``"agent.agent"``, ...);
 ASCII text is the compact way to write one, one character per cell.

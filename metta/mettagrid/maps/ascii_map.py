@@ -21,7 +21,7 @@ __all__ = ["AsciiMapConfig", "build_ascii_map"]
 
 
 class AsciiMapConfig(MapBuilderConfig):
-    """A map drawn in the reference's characters (see ``ascii.CHAR_TO_NAME``)."""
+    """A map drawn in ASCII cell codes (see ``ascii.CHAR_TO_NAME``)."""
 
     type: Literal["ascii"] = "ascii"
     path: str | None = None

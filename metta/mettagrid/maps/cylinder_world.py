@@ -1,8 +1,8 @@
 """Cylinder world: open ground packed with "cylinders", two parallel walls with an altar between.
 
 Cylinders (walls of length 2-29, gap 1-3, horizontal or vertical, one-cell clearance) are added
-until two placements in a row fail. Unlike the reference, width and height are honoured; when
-unset they are drawn in [40, 99] as the reference always did.
+until two placements in a row fail. Width and height are honoured; when unset
+they are drawn in [40, 99].
 """
 
 from __future__ import annotations

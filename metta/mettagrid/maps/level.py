@@ -1,6 +1,6 @@
 """`Level`: what every map builder returns (a grid of object names plus labels), and grid helpers.
 
-Labels feed the env's ``map_reward/<label>`` infos; the size label follows the reference's bands
+Labels feed the env's ``map_reward/<label>`` infos; the size label comes from the inner area
 (inner area < 4000 cells ``small``, < 6000 ``medium``, else ``large``).
 """
 
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 MAX_NAME_LENGTH = 50
-"""Longest object name a grid cell holds (the reference's ``<U50`` arrays)."""
+"""Longest object name a grid cell holds (grids are ``<U50`` string arrays)."""
 
 GRID_DTYPE = np.dtype(f"<U{MAX_NAME_LENGTH}")
 
@@ -36,7 +36,7 @@ MEDIUM_AREA_LIMIT = 6000
 
 
 def size_label(width: int, height: int) -> str:
-    """The reference's size band of an inner area: ``small``, ``medium`` or ``large``."""
+    """The size band of an inner area: ``small``, ``medium`` or ``large``."""
     area = width * height
     if area < SMALL_AREA_LIMIT:
         return "small"

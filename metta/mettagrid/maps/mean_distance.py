@@ -2,11 +2,11 @@
 
 The first agent stands in the middle of an open room; each object is dropped at a distance drawn
 from Poisson(``mean_distance``) (at least 1) in a uniformly random direction, so the mean distance
-controls how far the agent must search. Further agents go on random free cells. Unlike the
-reference, a room that cannot hold the objects is an error (it looped forever), agents are never
-silently dropped, an object never cuts the room apart, and a mean that does not fit between the
-centre and the walls is refused instead of clamped. Draws that fall outside the room are drawn
-again, so near that limit the realised mean distance is somewhat below the asked one.
+controls how far the agent must search. Further agents go on random free cells. A room that cannot
+hold the objects is an error (rather than a search that never ends), agents are never silently
+dropped, an object never cuts the room apart, and a mean that does not fit between the centre and
+the walls is refused instead of clamped. Draws that fall outside the room are drawn again, so near
+that limit the realised mean distance is somewhat below the asked one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Random room: agents and objects scattered over an open room inside a wall border.
 
-As in the reference, when objects and agents would fill more than 2/3 of the room every object
-count is halved (never below 1) until they fit; unlike it, placement never cuts the room apart.
+When objects and agents would fill more than 2/3 of the room every object count is halved (never
+below 1) until they fit, so the room stays mostly open; placement never cuts the room apart.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class RandomRoomConfig(MapBuilderConfig):
 
 
 def fit_object_counts(objects: dict[str, int], num_agents: int, area: int) -> dict[str, int]:
-    """The reference's rule: halve every object count (min 1) until objects + agents <= 2/3 area."""
+    """Halves every object count (min 1) until objects + agents <= 2/3 of ``area``."""
     counts = dict(objects)
     limit = MAX_OCCUPANCY * area
     while sum(counts.values()) + num_agents > limit:

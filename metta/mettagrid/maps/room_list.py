@@ -1,8 +1,8 @@
 """Multi-room maps: several built rooms tiled in a grid, a row or a column, inside one border.
 
-Rooms are separate (each keeps its own border), as the reference's navigation maps with one agent
-per room; connectivity holds inside each room (``Level.regions`` lists them). Unlike the
-reference, padding around smaller rooms is ``border_object``, not unreachable empty space.
+Rooms are separate (each keeps its own border), as in navigation maps with one agent per room;
+connectivity holds inside each room (``Level.regions`` lists them). Padding around smaller rooms
+is ``border_object``, not empty space that no agent could reach.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``layout`` is a list whose items are room names or nested lists; the top level stacks its items
 as ``stack_layout`` (a row, side by side, by default) and each nested level switches between row
-and column, as in the reference's ``bases`` maps (a 3x3 of base / wild / centre rooms is
+and column, as in a ``bases`` map (a 3x3 of base / wild / centre rooms is
 ``[["base", "wild", "base"], ["wild", "centre", "wild"], ["base", "wild", "base"]]`` with
 ``stack_layout="column"``). Every use of a name builds that room anew with its own seed. Each
 level sizes its cells to its largest item and centres the rest, padding with ``border_object``.

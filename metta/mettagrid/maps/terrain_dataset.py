@@ -1,9 +1,9 @@
-"""Generated stand-ins for the reference's downloaded terrain datasets (spec/mettagrid.md §6.4).
+"""Terrain datasets: named, numbered collections of terrain maps, generated instead of downloaded.
 
 A dataset is a name plus a numbered list of maps; map ``index`` of a dataset is generated from
 (dataset, index, dataset_seed) and cached, so it is the same "file" every time. Nothing is
 downloaded. Each base map has a one-cell wall ring and connected free space; the builder then
-places agents and tops objects up to the configured counts, as the reference's loader did.
+places agents and tops objects up to the configured counts.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ NAVIGATION_TERRAIN_DATASETS: tuple[str, ...] = (
     "terrain_maps_nohearts",
     *(f"varied_terrain/{style}_{size}" for style in VARIED_STYLES for size in SIZE_BANDS),
 )
-"""The 16 ``dir`` values of the reference's navigation bucketed curriculum."""
+"""The 16 ``dir`` values of the navigation bucketed curriculum."""
 
 TERRAIN_DATASETS: tuple[str, ...] = ("terrain_maps", *NAVIGATION_TERRAIN_DATASETS)
 """Every dataset name this module can generate."""
@@ -122,7 +122,7 @@ class TerrainMapConfig(MapBuilderConfig):
 
     type: Literal["terrain"] = "terrain"
     dataset: str = "terrain_maps_nohearts"
-    """Dataset name (the reference's ``dir``), one of TERRAIN_DATASETS."""
+    """Dataset name (``dir`` in terrain configs), one of TERRAIN_DATASETS."""
     index: int | None = Field(default=None, ge=0)
     """Which map of the dataset; None picks one of num_maps with the builder's generator."""
     num_maps: int = Field(default=100, ge=1)

@@ -1,4 +1,4 @@
-"""Varied navigation terrain in the reference's styles: sparse, balanced, dense and maze.
+"""Varied navigation terrain in four styles: sparse, balanced, dense and maze.
 
 Build order: labyrinth patches, large blobs, small blobs, crosses, scattered walls, rectangular
 blocks (each with a one-cell clearance), then connect the free space, then agents, then objects.
@@ -88,7 +88,7 @@ class VariedTerrainConfig(MapBuilderConfig):
     height: int = Field(default=60, ge=8, le=500)
     """Inner height in cells."""
     style: TerrainStyle = "balanced"
-    """Feature mix; ``all-sparse`` (the reference's name) is read as ``sparse``."""
+    """Feature mix; ``all-sparse`` (an older name, still found in configs) is read as ``sparse``."""
     objects: ObjectCounts = Field(default_factory=lambda: {"altar": 10})
     """Object name -> count."""
     agents: AgentSpec = 1
@@ -139,11 +139,26 @@ def terrain_to_grid(walls: BoolGrid) -> np.ndarray:
     return grid
 
 
+TERRAIN_ATTEMPTS = 10
+"""Terrains drawn (from the same generator, so still deterministic) before a map whose free
+space cannot hold the objects is an error: a dense small map now and then leaves too little."""
+
+
 def build_varied_terrain(config: VariedTerrainConfig, rng: np.random.Generator) -> Level:
-    """Generates the terrain, connects it, places agents then objects, and adds the border."""
-    grid = terrain_to_grid(varied_walls(config.height, config.width, config.style, rng))
-    place_agents(grid, agent_names(config.agents), rng)
-    place_objects(grid, config.objects, rng)
+    """Generates the terrain, connects it, places agents then objects, and adds the border.
+
+    When the objects do not fit, a fresh terrain is drawn, up to ``TERRAIN_ATTEMPTS`` in all.
+    """
+    for attempt in range(TERRAIN_ATTEMPTS):
+        grid = terrain_to_grid(varied_walls(config.height, config.width, config.style, rng))
+        place_agents(grid, agent_names(config.agents), rng)
+        try:
+            place_objects(grid, config.objects, rng)
+            break
+        except ValueError as error:
+            if attempt == TERRAIN_ATTEMPTS - 1:
+                error.add_note(f"varied terrain: {TERRAIN_ATTEMPTS} terrains drawn, none fits")
+                raise
     finish_grid(grid, "varied terrain")
     grid = add_border(grid, config.border_width)
     return Level(grid, (config.style, size_label(config.width, config.height)))

@@ -1,7 +1,8 @@
 """EpisodeReplay: records grid objects frame by frame as change points, writes gzip JSON atomically.
 
-Data flow: env reset -> record(0, objects) (the initial frame, which the reference never kept) ->
-after every step record(step, objects, actions, action_success, rewards) -> write(path).
+Data flow: env reset -> record(0, objects) (the initial frame, so a replay shows the map before
+any move) -> after every step record(step, objects, actions, action_success, rewards) ->
+write(path).
 Each object key is stored as a constant when it never changes, otherwise as a list of
 ``[step, value]`` change points starting at step 0; a key that disappears (an emptied inventory
 slot) gets ``[step, 0]``. The format is documented in docs/replay_format.md.
