@@ -1,4 +1,4 @@
-"""Generated terrain datasets (stand-ins for the reference's downloads) and terrain builders."""
+"""Generated terrain datasets (nothing downloaded) and terrain builders."""
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ from metta.mettagrid.maps import (
     VariedTerrainConfig,
     build_map,
     check_reachability,
+    is_connected,
     size_label,
     terrain_dataset_map,
 )
@@ -101,3 +102,16 @@ def test_cylinder_world_draws_size_when_unset():
     assert 42 <= level.width <= 101
     assert level.count("altar") > 0
     assert level.reachability()[0].connected
+
+
+def test_varied_terrain_draws_a_new_terrain_when_the_objects_do_not_fit():
+    # Seed 155 at 17x17 "maze" leaves room for 5 of 8 altars on its first terrain.
+    config = VariedTerrainConfig(width=17, height=17, style="maze", objects={"altar": 8})
+    level = build_map(config, seed=155)
+    assert (level.grid == "altar").sum() == 8
+    assert is_connected(level.grid)
+    assert np.array_equal(level.grid, build_map(config, seed=155).grid)  # still deterministic
+    too_many = VariedTerrainConfig(width=8, height=8, style="dense", objects={"altar": 60})
+    with pytest.raises(ValueError, match=r"placed .* of 60 objects") as raised:
+        build_map(too_many, seed=0)
+    assert "10 terrains drawn" in "".join(raised.value.__notes__)
