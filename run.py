@@ -41,7 +41,7 @@ def main() -> None:
     #   4 minibatches, Adam at 1e-3, entropy 0.01, gamma 0.99, no value clipping;
     # - environment: the varied navigation curriculum (open rooms, altars out of sight, mazes,
     #   varied terrain, rooms joined by gaps, cylinders; 8 to 40 cells a side) in 32 one-agent
-    #   games;
+    #   games, paying 0.03 for each cell entered for the first time in an episode;
     # - agent: the "small" CNN-LSTM preset (the view turned to the agent's heading, raw item
     #   counts); the trainer builds the policy store, optimizer,
     #   experience buffer, kickstarter and monitors from these settings;
@@ -60,7 +60,8 @@ def main() -> None:
         first = sum(rewards[:window]) / window
         last = sum(rewards[-window:]) / window
         logger.info(
-            "mean episode reward: %.2f over the first %d epochs, %.2f over the last %d",
+            "mean training episode return (hearts plus the exploration reward): %.2f over the "
+            "first %d epochs, %.2f over the last %d",
             first, window, last, window,
         )  # fmt: skip
     logger.info("final policy: %s", result.policy_uri)

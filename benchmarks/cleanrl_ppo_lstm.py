@@ -33,6 +33,7 @@ from torch import nn
 from torch.distributions.categorical import Categorical
 
 from metta.mettagrid.environment import CurriculumVecEnv, Environment
+from metta.rl.run_presets import CPU_EXPLORATION_REWARD
 
 BENCHMARK = "cleanrl_ppo_lstm"
 EVAL_PATH = "/env/mettagrid/navigation/evals/"
@@ -45,6 +46,8 @@ class Args:
 
     curriculum: str = "/env/mettagrid/curriculum/navigation/varied"
     """Training curriculum (or env) path."""
+    exploration_reward: float = CPU_EXPLORATION_REWARD
+    """Reward for each cell entered for the first time in an episode (the CPU recipe's)."""
     seed: int = 1
     """Seed of the env and of torch."""
     total_steps: int = 1_000_000
@@ -123,6 +126,7 @@ def make_env(args: Args) -> CurriculumVecEnv:
         num_envs=args.num_envs,
         seed=args.seed,
         is_training=True,
+        env_overrides={"game": {"agent": {"exploration_reward": args.exploration_reward}}},
     )
 
 

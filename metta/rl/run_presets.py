@@ -25,6 +25,12 @@ __all__ = ["RUN_PRESETS", "cpu_run_config", "cpu_trainer_config", "resolve_prese
 CPU_CURRICULUM = "/env/mettagrid/curriculum/navigation/varied"
 """Single-agent navigation over every terrain family (see builtin_envs._navigation_varied)."""
 
+CPU_EXPLORATION_REWARD = 0.03
+"""Reward for each cell an agent enters for the first time in an episode, in training only (the
+evaluation maps pay hearts alone). Without it the policy rarely leaves the neighbourhood of its
+start in mazes and gets no reward to learn from there; with 0.06 exploring outpays the hearts and
+the policy stops collecting them (benchmarks/README.md, "Learning")."""
+
 
 def cpu_trainer_config(total_timesteps: int = 500_000) -> TrainerConfig:
     """PPO sized for a 2-core CPU, chosen by experiment (benchmarks/README.md, "Learning").
@@ -55,9 +61,15 @@ def cpu_trainer_config(total_timesteps: int = 500_000) -> TrainerConfig:
 
 def cpu_run_config(total_timesteps: int = 500_000) -> RunConfig:
     """The CPU recipe: the ``small`` agent on the varied navigation curriculum, 32 one-agent
-    games, evaluated on the hand-drawn navigation suite at the end of the run."""
+    games paying an exploration reward, evaluated on the hand-drawn navigation suite at the end
+    of the run."""
     return RunConfig(
-        env=EnvSettings(curriculum_path=CPU_CURRICULUM, num_agents=1, num_envs=32),
+        env=EnvSettings(
+            curriculum_path=CPU_CURRICULUM,
+            num_agents=1,
+            num_envs=32,
+            env_overrides={"game": {"agent": {"exploration_reward": CPU_EXPLORATION_REWARD}}},
+        ),
         agent="small",
         trainer=cpu_trainer_config(total_timesteps),
         evaluation=navigation_evaluation(),

@@ -22,6 +22,14 @@ def test_the_cpu_recipe_trains_one_agent_games_and_evaluates_on_the_navigation_s
     assert all(s.wants_baselines for s in config.evaluation.simulations.values())
 
 
+def test_the_cpu_recipe_pays_for_exploring_in_training_only():
+    config = cpu_run_config(100_000)
+    assert config.env.env_overrides == {"game": {"agent": {"exploration_reward": 0.03}}}
+    evaluation = config.evaluation
+    assert evaluation.env_overrides == {}
+    assert all(s.env_overrides == {} for s in evaluation.simulations.values())
+
+
 def test_auto_picks_the_cpu_recipe_without_cuda_and_the_reference_with_it(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_preset("auto") == "cpu"
