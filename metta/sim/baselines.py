@@ -37,6 +37,7 @@ from metta.sim.grid_search import (
     State,
     distances,
     shortest_path,
+    single_agent,
 )
 
 __all__ = [
@@ -83,14 +84,8 @@ class NavigationOracle:
 
     def __init__(self, view: GameView, *, exact_limit: int = EXACT_ALTAR_LIMIT) -> None:
         objects = list(view.grid_objects.values())
-        agents = [obj for obj in objects if "agent_id" in obj]
-        if len(agents) != 1:
-            raise ValueError(
-                f"NavigationOracle: only single-agent maps are supported, this map has "
-                f"{len(agents)} agents"
-            )
+        agent = single_agent(objects, "NavigationOracle")
         self._actions = NavigationActions.of(view.action_names, view.max_action_args)
-        agent = agents[0]
         self._start: State = (int(agent["agent:orientation"]), int(agent["r"]), int(agent["c"]))
         self._free = np.ones((view.map_height, view.map_width), dtype=bool)
         for obj in objects:

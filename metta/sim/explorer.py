@@ -22,6 +22,7 @@ from metta.sim.grid_search import (
     State,
     distances,
     shortest_path,
+    single_agent,
 )
 
 __all__ = ["NavigationExplorer"]
@@ -70,13 +71,7 @@ class NavigationExplorer:
     def _observe(self, view: GameView) -> State:
         """Records the objects inside the window; returns the agent's (orientation, row, col)."""
         objects = list(view.grid_objects.values())
-        agents = [obj for obj in objects if "agent_id" in obj]
-        if len(agents) != 1:
-            raise ValueError(
-                f"NavigationExplorer: only single-agent maps are supported, this map has "
-                f"{len(agents)} agents"
-            )
-        agent = agents[0]
+        agent = single_agent(objects, "NavigationExplorer")
         row, col = int(agent["r"]), int(agent["c"])
         top, left = max(row - self._half[0], 0), max(col - self._half[1], 0)
         bottom, right = row + self._half[0] + 1, col + self._half[1] + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,7 @@ __all__ = [
     "State",
     "distances",
     "shortest_path",
+    "single_agent",
 ]
 
 ORIENTATION_OFFSETS: tuple[tuple[int, int], ...] = ((-1, 0), (1, 0), (0, -1), (0, 1))
@@ -119,3 +121,14 @@ def shortest_path(
                 break
     path.reverse()
     return path
+
+
+def single_agent(objects: Sequence[dict[str, Any]], planner: str) -> dict[str, Any]:
+    """The one agent among ``objects`` (grid_objects values); ValueError naming ``planner`` and
+    the agent count when there is not exactly one."""
+    agents = [obj for obj in objects if "agent_id" in obj]
+    if len(agents) != 1:
+        raise ValueError(
+            f"{planner}: only single-agent maps are supported, this map has {len(agents)} agents"
+        )
+    return agents[0]

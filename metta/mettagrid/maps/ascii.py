@@ -11,7 +11,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CHAR_TO_NAME", "NAME_TO_CHAR", "grid_to_ascii", "load_ascii_map", "parse_ascii_map"]
+__all__ = [
+    "CHAR_TO_NAME",
+    "NAME_TO_CHAR",
+    "grid_to_ascii",
+    "load_ascii_map",
+    "parse_ascii_map",
+    "trim_blank_lines",
+]
 
 CHAR_TO_NAME: dict[str, str] = {
     ".": "empty",
@@ -51,17 +58,23 @@ for _char, _name in CHAR_TO_NAME.items():
     NAME_TO_CHAR.setdefault(_name, _char)
 
 
+def trim_blank_lines(text: str) -> list[str]:
+    """The lines of ``text`` without the blank (or whitespace-only) lines at either end."""
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
 def parse_ascii_map(text: str) -> npt.NDArray[np.str_]:
     """Turns ASCII map text into a ``[height, width]`` array of object names.
 
     Blank lines at either end are ignored; every other line must have the same length, and every
     character must be in ``CHAR_TO_NAME``. Errors name the line and column.
     """
-    lines = text.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
+    lines = trim_blank_lines(text)
     if not lines:
         raise ValueError("ASCII map is empty")
     width = len(lines[0])

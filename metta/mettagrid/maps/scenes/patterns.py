@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from metta.mettagrid.maps.ascii import trim_blank_lines
+
 __all__ = ["Symmetry", "parse_sample", "pattern_indices", "sample_patterns"]
 
 Symmetry = Literal["none", "horizontal", "all"]
@@ -22,11 +24,7 @@ rotations and reflections."""
 
 def parse_sample(text: str, field_name: str = "pattern") -> npt.NDArray[np.bool_]:
     """A sample as a bool array (True = wall); errors name ``field_name``, line and column."""
-    lines = text.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
+    lines = trim_blank_lines(text)
     if not lines:
         raise ValueError(f"{field_name}: the sample is empty")
     rows = []
