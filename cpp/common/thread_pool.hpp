@@ -104,7 +104,8 @@ class ThreadPool {
   static constexpr std::size_t kMaxChunks = kIndexMask;
   static constexpr int kSpinIterations = 4000;
 
-  static constexpr std::uint64_t pack(std::uint64_t task, std::uint64_t chunks, std::uint64_t next) {
+  static constexpr std::uint64_t pack(std::uint64_t task, std::uint64_t chunks,
+                                      std::uint64_t next) {
     return (task << (2 * kIndexBits)) | (chunks << kIndexBits) | next;
   }
 

@@ -1,6 +1,6 @@
-// wyhash v4.2 (Wang Yi's public-domain 64-bit hash), the function the reference engine uses for
-// initial_grid_hash, so that a map fingerprints to the same number in both. Byte order is fixed
-// to little-endian reads, so the value does not depend on the platform.
+// wyhash v4.2 (Wang Yi's public-domain 64-bit hash), used for the map fingerprint
+// (MapData::grid_hash): fast, well mixed, and fixed to little-endian reads, so a map fingerprints
+// to the same number on every platform. Changing the function changes every recorded fingerprint.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,8 @@ inline void multiply(std::uint64_t& a, std::uint64_t& b) {
 #else
   const std::uint64_t a_hi = a >> 32, a_lo = a & 0xffffffffu;
   const std::uint64_t b_hi = b >> 32, b_lo = b & 0xffffffffu;
-  const std::uint64_t hi_hi = a_hi * b_hi, hi_lo = a_hi * b_lo, lo_hi = a_lo * b_hi, lo_lo = a_lo * b_lo;
+  const std::uint64_t hi_hi = a_hi * b_hi, hi_lo = a_hi * b_lo, lo_hi = a_lo * b_hi,
+                      lo_lo = a_lo * b_lo;
   const std::uint64_t mid = lo_lo + (hi_lo << 32);
   std::uint64_t carry = mid < lo_lo ? 1 : 0;
   const std::uint64_t low = mid + (lo_hi << 32);

@@ -10,32 +10,38 @@ namespace {
 void check_compatible(const CompiledConfig& a, const CompiledConfig& b, std::size_t game) {
   const std::string where = "game " + std::to_string(game) + ": ";
   if (a.obs_width != b.obs_width || a.obs_height != b.obs_height || a.num_tokens != b.num_tokens) {
-    throw std::invalid_argument(where + "observation window and num_observation_tokens must match game 0");
+    throw std::invalid_argument(where +
+                                "observation window and num_observation_tokens must match game 0");
   }
   if (a.actions.size() != b.actions.size()) {
     throw std::invalid_argument(where + "action set must match game 0");
   }
   for (std::size_t i = 0; i < a.actions.size(); ++i) {
-    if (a.actions[i]->name() != b.actions[i]->name() || a.actions[i]->max_arg() != b.actions[i]->max_arg()) {
+    if (a.actions[i]->name() != b.actions[i]->name() ||
+        a.actions[i]->max_arg() != b.actions[i]->max_arg()) {
       throw std::invalid_argument(where + "action set must match game 0");
     }
   }
-  if (a.items != b.items) throw std::invalid_argument(where + "inventory_item_names must match game 0");
+  if (a.items != b.items)
+    throw std::invalid_argument(where + "inventory_item_names must match game 0");
 }
 }  // namespace
 
 Batch::Batch(std::vector<GameSetup> setups, unsigned num_threads, bool autoreset)
-    : pool_(num_threads == 0 ? ThreadPool::hardware_threads() : num_threads), autoreset_(autoreset) {
+    : pool_(num_threads == 0 ? ThreadPool::hardware_threads() : num_threads),
+      autoreset_(autoreset) {
   if (setups.empty()) throw std::invalid_argument("num_envs: must be at least 1");
   for (std::size_t i = 0; i < setups.size(); ++i) {
-    if (!setups[i].config || !setups[i].map) throw std::invalid_argument("game setup without config or map");
+    if (!setups[i].config || !setups[i].map)
+      throw std::invalid_argument("game setup without config or map");
     check_compatible(*setups[0].config, *setups[i].config, i);
     games_.push_back(std::make_unique<Game>(setups[i].config, setups[i].map));
-    if (i == 0) agents_per_game_ = games_[0]->num_agents();
-    if (games_[i]->num_agents() != agents_per_game_) {
+    if (i == 0) agents_per_env_ = games_[0]->num_agents();
+    if (games_[i]->num_agents() != agents_per_env_) {
       throw std::invalid_argument("game " + std::to_string(i) + ": map has " +
                                   std::to_string(games_[i]->num_agents()) + " agents, game 0 has " +
-                                  std::to_string(agents_per_game_) + " (every game needs the same number)");
+                                  std::to_string(agents_per_env_) +
+                                  " (every game needs the same number)");
     }
   }
   num_tokens_ = setups[0].config->num_tokens;
@@ -52,7 +58,7 @@ Batch::Batch(std::vector<GameSetup> setups, unsigned num_threads, bool autoreset
 }
 
 GameIO Batch::io(std::size_t game, const std::int32_t* actions) const {
-  const std::size_t first = game * agents_per_game_;
+  const std::size_t first = game * agents_per_env_;
   GameIO result;
   result.actions = actions == nullptr ? nullptr : actions + 2 * first;
   result.observations = buffers_.observations + first * observation_bytes_;

@@ -35,7 +35,7 @@ class Batch {
 
   // Resets every game: game i's episode e uses the seed derived from (seed, i, e).
   void reset(std::uint64_t seed);
-  // Steps every game with `actions` ([num_games*agents_per_game, 2] int32).
+  // Steps every game with `actions` ([num_envs*agents_per_env, 2] int32).
   void step(const std::int32_t* actions);
   // Config/map for game i's next episode.
   void set_next(std::size_t game, GameSetup setup);
@@ -43,9 +43,9 @@ class Batch {
   void set_buffers(const BatchBuffers& buffers) { buffers_ = buffers; }
   [[nodiscard]] const BatchBuffers& buffers() const { return buffers_; }
 
-  [[nodiscard]] std::size_t num_games() const { return games_.size(); }
-  [[nodiscard]] std::size_t agents_per_game() const { return agents_per_game_; }
-  [[nodiscard]] std::size_t total_agents() const { return games_.size() * agents_per_game_; }
+  [[nodiscard]] std::size_t num_envs() const { return games_.size(); }
+  [[nodiscard]] std::size_t agents_per_env() const { return agents_per_env_; }
+  [[nodiscard]] std::size_t total_agents() const { return games_.size() * agents_per_env_; }
   [[nodiscard]] int num_tokens() const { return num_tokens_; }
   // Buffer sizes: observations [total_agents, num_tokens, kTokenBytes] uint8 (this many bytes per
   // agent), actions [total_agents, 2] int32, rewards / terminals / truncations [total_agents].
@@ -66,7 +66,7 @@ class Batch {
   std::vector<std::unique_ptr<Game>> games_;
   ThreadPool pool_;
   bool autoreset_;
-  std::size_t agents_per_game_ = 0;
+  std::size_t agents_per_env_ = 0;
   int num_tokens_ = 0;
   std::size_t observation_bytes_ = 0;
   std::uint64_t seed_ = 0;

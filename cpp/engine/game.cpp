@@ -22,7 +22,8 @@ std::size_t MapData::validate(const CompiledConfig& config) const {
   std::size_t agents = 0;
   for (const std::uint16_t code : cells) {
     if (code > config.objects.size()) {
-      throw std::invalid_argument("map: cell code " + std::to_string(code) + " is not a config object");
+      throw std::invalid_argument("map: cell code " + std::to_string(code) +
+                                  " is not a config object");
     }
     if (code != 0 && config.objects[code - 1u].prototype->is_agent()) ++agents;
   }
@@ -40,13 +41,15 @@ std::uint64_t MapData::grid_hash(const CompiledConfig& config) const {
   };
   for (int r = 0; r < height; ++r) {
     for (int c = 0; c < width; ++c) {
-      const std::uint16_t code = cells[static_cast<std::size_t>(r) * static_cast<std::size_t>(width) +
-                                       static_cast<std::size_t>(c)];
+      const std::uint16_t code =
+          cells[static_cast<std::size_t>(r) * static_cast<std::size_t>(width) +
+                static_cast<std::size_t>(c)];
       append_number(r);
       text += ',';
       append_number(c);
       text += ':';
-      text += code == 0 ? std::string_view(kEmptyCellNames[0]) : std::string_view(config.objects[code - 1u].name);
+      text += code == 0 ? std::string_view(kEmptyCellNames[0])
+                        : std::string_view(config.objects[code - 1u].name);
       text += ';';
     }
   }
@@ -60,7 +63,8 @@ Game::Game(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const M
   grid_hash_ = next_grid_hash_;
 }
 
-void Game::set_next(std::shared_ptr<const CompiledConfig> config, std::shared_ptr<const MapData> map) {
+void Game::set_next(std::shared_ptr<const CompiledConfig> config,
+                    std::shared_ptr<const MapData> map) {
   const std::size_t agents = map->validate(*config);
   if (agents != num_agents_) {
     throw std::invalid_argument("map: has " + std::to_string(agents) + " agents, this game has " +
@@ -81,10 +85,33 @@ void Game::build_objects() {
   const int margin = std::max(config.radius_h(), config.radius_w());
   grid_ = Grid(map.height, map.width, margin);
   encoder_ = TokenEncoder(grid_, config.obs_height, config.obs_width, config.num_tokens);
+  stats_ = Stats(config.context.game_stats.size());
+  place_map_objects();
+  build_static_tokens();
+  order_.resize(agents_.size());
+  action_success_.assign(agents_.size(), 0);
+  episode_rewards_.assign(agents_.size(), 0.0f);
+  const bool explores = std::any_of(agents_.begin(), agents_.end(), [](const Agent* agent) {
+    return agent->config().exploration_reward != 0.0f;
+  });
+  visited_.assign(explores ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0,
+                  0);
+  for (Agent* agent : agents_) visit(*agent);  // the start cell is never paid: rewards reset next
+  group_pool_.assign(config.context.groups.size(), 0.0f);
+  group_size_.assign(config.context.groups.size(), 0);
+  for (const Agent* agent : agents_) ++group_size_[agent->config().group_slot];
+  max_priority_ = 0;
+  for (const auto& action : config.actions)
+    max_priority_ = std::max(max_priority_, action->priority());
+  events_.reset(objects_.size());
+}
+
+void Game::place_map_objects() {
+  const CompiledConfig& config = *config_;
+  const MapData& map = *map_;
   objects_.clear();
   objects_.emplace_back();
   agents_.clear();
-  stats_ = Stats(config.context.game_stats.size());
   const std::size_t object_stats = config.context.object_stats.size();
   const std::size_t agent_stats = config.context.agent_stats.size();
   for (int r = 0; r < map.height; ++r) {
@@ -110,13 +137,18 @@ void Game::build_objects() {
     }
   }
   object_ptrs_.clear();
+  object_ptrs_.reserve(objects_.size());
   for (const auto& object : objects_) object_ptrs_.push_back(object.get());
+}
+
+void Game::build_static_tokens() {
   // Token cache for object-layer objects whose tokens never change: one code per config entry.
+  const std::size_t num_specs = config_->objects.size();
   static_tokens_.assign(1, StaticTokens{});
   static_code_.assign(objects_.size(), 0);
   fixed_.assign(objects_.size(), 0);
-  std::vector<std::uint8_t> code_of_spec(config.objects.size(), 0);
-  std::vector<bool> spec_seen(config.objects.size(), false);
+  std::vector<std::uint8_t> code_of_spec(num_specs, 0);
+  std::vector<bool> spec_seen(num_specs, false);
   for (std::size_t i = 1; i < objects_.size(); ++i) {
     const GridObject& object = *objects_[i];
     if (object.layer() != Layer::Object) continue;
@@ -137,20 +169,6 @@ void Game::build_objects() {
     fixed_[i] = object.swappable() ? 0 : 1;
     grid_.set_fixed(object.loc, fixed_[i] != 0);
   }
-  order_.resize(agents_.size());
-  action_success_.assign(agents_.size(), 0);
-  episode_rewards_.assign(agents_.size(), 0.0f);
-  const bool explores = std::any_of(agents_.begin(), agents_.end(), [](const Agent* agent) {
-    return agent->config().exploration_reward != 0.0f;
-  });
-  visited_.assign(explores ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0, 0);
-  for (Agent* agent : agents_) visit(*agent);  // the start cell is never paid: rewards reset next
-  group_pool_.assign(config.context.groups.size(), 0.0f);
-  group_size_.assign(config.context.groups.size(), 0);
-  for (const Agent* agent : agents_) ++group_size_[agent->config().group_slot];
-  max_priority_ = 0;
-  for (const auto& action : config.actions) max_priority_ = std::max(max_priority_, action->priority());
-  events_.reset(objects_.size());
 }
 
 void Game::reset(std::uint64_t seed, const GameIO& io) {
@@ -209,10 +227,11 @@ void Game::run_actions(const std::int32_t* actions) {
   for (int priority = max_priority_; priority >= 0; --priority) {
     for (const std::uint32_t index : order_) {
       Agent& agent = *agents_[index];
-      const std::int32_t type = actions[2 * index];
-      const std::int32_t arg = actions[2 * index + 1];
+      const std::int32_t type = actions[2 * std::size_t{index}];
+      const std::int32_t arg = actions[2 * std::size_t{index} + 1];
       const bool valid_type = type >= 0 && type < num_handlers;
-      const int action_priority = valid_type ? handlers[static_cast<std::size_t>(type)]->priority() : 0;
+      const int action_priority =
+          valid_type ? handlers[static_cast<std::size_t>(type)]->priority() : 0;
       if (action_priority != priority) continue;
       agent.last_action = static_cast<std::uint8_t>(type);
       agent.last_action_arg = static_cast<std::uint8_t>(arg);
@@ -274,15 +293,17 @@ void Game::write_observations(std::uint8_t* observations) {
     globals.last_action_arg = agent.last_action_arg;
     const float scaled = std::round(agent.step_reward * 100.0f);
     globals.last_reward = static_cast<std::uint8_t>(std::clamp(scaled, 0.0f, 255.0f));
-    const EncodeResult result = encoder_.encode(grid_, objects, static_tokens_.data(), agent.loc, globals, observations + i * stride);
+    const EncodeResult result = encoder_.encode(grid_, objects, static_tokens_.data(), agent.loc,
+                                                globals, observations + i * stride);
     written += result.written;
     dropped += result.dropped;
   }
   const GameStatIds& ids = config.game_ids;
   stats_.add(ids.tokens_written, static_cast<double>(written));
   stats_.add(ids.tokens_dropped, static_cast<double>(dropped));
-  stats_.add(ids.tokens_free_space,
-             static_cast<double>(agents_.size() * static_cast<std::size_t>(config.num_tokens) - written));
+  stats_.add(
+      ids.tokens_free_space,
+      static_cast<double>(agents_.size() * static_cast<std::size_t>(config.num_tokens) - written));
 }
 
 void Game::write_episode_end(bool* terminals, bool* truncations) const {
@@ -303,7 +324,8 @@ void Game::summarize_episode() {
   last_episode_.rewards = episode_rewards_;
   last_episode_.game_stats = stats_.values();
   last_episode_.agent_stats.resize(agents_.size());
-  for (std::size_t i = 0; i < agents_.size(); ++i) last_episode_.agent_stats[i] = agents_[i]->stats.values();
+  for (std::size_t i = 0; i < agents_.size(); ++i)
+    last_episode_.agent_stats[i] = agents_[i]->stats.values();
 }
 
 Agent* Game::agent_at(Location loc) const {
@@ -329,8 +351,9 @@ void Game::place(GridObject& object, Location loc) {
 void Game::visit(Agent& agent) {
   if (visited_.empty()) return;
   const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
-  std::uint8_t& seen = visited_[agent.agent_index * cells +
-                                static_cast<std::size_t>(agent.loc.r) * grid_.width() + agent.loc.c];
+  std::uint8_t& seen =
+      visited_[agent.agent_index * cells + static_cast<std::size_t>(agent.loc.r) * grid_.width() +
+               agent.loc.c];
   if (seen != 0) return;
   seen = 1;
   agent.step_reward += agent.config().exploration_reward;

@@ -12,8 +12,8 @@
 #include "core/grid.hpp"
 #include "core/rng.hpp"
 #include "game_config.hpp"
-#include "obs/token_encoder.hpp"
 #include "objects/agent.hpp"
+#include "obs/token_encoder.hpp"
 
 namespace metta::engine {
 
@@ -25,9 +25,10 @@ struct MapData {
 
   // Checks the map against a config; returns its number of agents. Throws std::invalid_argument.
   std::size_t validate(const CompiledConfig& config) const;
-  // The reference's initial_grid_hash: wyhash of "r,c:name;" over every cell, row-major, so equal
-  // maps give equal numbers across runs and machines. Empty cells are always "empty" (the engine
-  // sees codes, not the "." or " " a map may have used; the reference hashed those raw strings).
+  // The map's fingerprint (initial_grid_hash): wyhash of "r,c:name;" over every cell, row-major,
+  // so equal maps give equal numbers across runs and machines. Empty cells are always "empty":
+  // the engine sees codes, not the "." or " " a map was drawn with, so a map hashes the same
+  // whichever characters drew it.
   [[nodiscard]] std::uint64_t grid_hash(const CompiledConfig& config) const;
 };
 
@@ -48,8 +49,8 @@ struct EpisodeSummary {
   int map_height = 0;
   int map_width = 0;
   std::uint64_t steps = 0;
-  std::vector<float> rewards;                 // per agent, after group sharing
-  std::vector<double> game_stats;             // by game stat id
+  std::vector<float> rewards;                    // per agent, after group sharing
+  std::vector<double> game_stats;                // by game stat id
   std::vector<std::vector<double>> agent_stats;  // per agent, by agent stat id
 };
 
@@ -68,7 +69,9 @@ class Game {
 
   // State queries.
   [[nodiscard]] const CompiledConfig& config() const { return *config_; }
-  [[nodiscard]] const std::shared_ptr<const CompiledConfig>& config_handle() const { return config_; }
+  [[nodiscard]] const std::shared_ptr<const CompiledConfig>& config_handle() const {
+    return config_;
+  }
   [[nodiscard]] const MapData& map() const { return *map_; }
   [[nodiscard]] std::uint64_t grid_hash() const { return grid_hash_; }
   [[nodiscard]] std::size_t num_agents() const { return num_agents_; }
@@ -103,6 +106,8 @@ class Game {
   void write_episode_end(bool* terminals, bool* truncations) const;
 
   void build_objects();
+  void place_map_objects();    // the map's objects, agents and per-object stats
+  void build_static_tokens();  // the token cache of unchanging objects and the fixed set
   // Grid bookkeeping of one object: put it on / take it off its cell (and the token-cache code).
   void place(GridObject& object, Location loc);
   void lift(const GridObject& object);
@@ -123,18 +128,18 @@ class Game {
   Rng rng_;
   std::vector<std::unique_ptr<GridObject>> objects_;  // index = ObjectIndex, [0] empty
   std::vector<GridObject*> object_ptrs_;
-  std::vector<StaticTokens> static_tokens_;   // by static code: tokens of unchanging objects
-  std::vector<std::uint8_t> static_code_;     // per object: its code (0: ask the object)
-  std::vector<std::uint8_t> fixed_;           // per object: 1 if it never moves (see build_objects)
+  std::vector<StaticTokens> static_tokens_;  // by static code: tokens of unchanging objects
+  std::vector<std::uint8_t> static_code_;    // per object: its code (0: ask the object)
+  std::vector<std::uint8_t> fixed_;          // per object: 1 if it never moves (see build_objects)
   std::vector<Agent*> agents_;
-  std::vector<std::uint32_t> order_;           // shuffled agent order
+  std::vector<std::uint32_t> order_;  // shuffled agent order
   std::vector<std::uint8_t> action_success_;
   std::vector<float> episode_rewards_;
   // [agent * cells + cell]: 1 once the agent has stood on the cell this episode. Empty unless
   // some agent pays an exploration_reward.
   std::vector<std::uint8_t> visited_;
-  std::vector<float> group_pool_;               // per group slot
-  std::vector<std::uint32_t> group_size_;       // per group slot
+  std::vector<float> group_pool_;          // per group slot
+  std::vector<std::uint32_t> group_size_;  // per group slot
   Stats stats_;
   EpisodeSummary last_episode_;
   std::size_t num_agents_ = 0;

@@ -36,15 +36,19 @@ struct GameStatIds {
 
 class CompiledConfig {
  public:
-  static constexpr ParamSpec kItemNames = required_string_list(
-      "inventory_item_names", "Item names; item i is observed as feature inv:<name> with id 12 + i.");
+  static constexpr ParamSpec kItemNames =
+      required_string_list("inventory_item_names",
+                           "Item names; item i is observed as feature inv:<name> with id 12 + i.");
   static constexpr ParamSpec kMaxSteps =
-      required_int("max_steps", 0, std::int64_t{1} << 31, "Steps after which the episode is truncated (0: never).");
-  static constexpr ParamSpec kObsWidth =
-      required_int("obs_width", 1, kMaxObsSide, "Observation window width (locations pack into 4 bits).");
-  static constexpr ParamSpec kObsHeight = required_int("obs_height", 1, kMaxObsSide, "Observation window height.");
-  static constexpr ParamSpec kNumTokens = required_int(
-      "num_observation_tokens", 4, 1 << 16, "Tokens per agent observation (the first four are global tokens).");
+      required_int("max_steps", 0, std::int64_t{1} << 31,
+                   "Steps after which the episode is truncated (0: never).");
+  static constexpr ParamSpec kObsWidth = required_int(
+      "obs_width", 1, kMaxObsSide, "Observation window width (locations pack into 4 bits).");
+  static constexpr ParamSpec kObsHeight =
+      required_int("obs_height", 1, kMaxObsSide, "Observation window height.");
+  static constexpr ParamSpec kNumTokens =
+      required_int("num_observation_tokens", 4, 1 << 16,
+                   "Tokens per agent observation (the first four are global tokens).");
   static constexpr ParamSpec kParams[] = {kItemNames, kMaxSteps, kObsWidth, kObsHeight, kNumTokens};
   // Keys of the game config that hold entries rather than values.
   static constexpr const char* kEntryKeys[] = {"actions", "objects"};

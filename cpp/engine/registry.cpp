@@ -32,15 +32,9 @@ constexpr ObjectKindEntry kObjectKinds[] = {
 };
 
 constexpr ActionEntry kActions[] = {
-    action_entry<Noop>(),
-    action_entry<Move>(),
-    action_entry<Rotate>(),
-    action_entry<PutRecipeItems>(),
-    action_entry<GetOutput>(),
-    action_entry<Attack>(),
-    action_entry<AttackNearest>(),
-    action_entry<Swap>(),
-    action_entry<ChangeColor>(),
+    action_entry<Noop>(),           action_entry<Move>(),      action_entry<Rotate>(),
+    action_entry<PutRecipeItems>(), action_entry<GetOutput>(), action_entry<Attack>(),
+    action_entry<AttackNearest>(),  action_entry<Swap>(),      action_entry<ChangeColor>(),
     action_entry<ChestTransfer>(),
 };
 

@@ -29,9 +29,9 @@ constexpr std::int64_t kMinElementsPerThread = 1 << 15;
 // for every column with forward, contiguous, vectorisable loops; pass 2 is the serial part,
 // advantage[t] = td_error[t] + trace_discount[t] * advantage[t + 1], over kBlock rows in lockstep.
 // The rows of a block are adjacent, so the block's output is one contiguous span.
-METTA_CPU_CLONES void rows_range(const float* values, const float* rewards, const float* dones, const float* ratios,
-                float* advantages, std::int64_t begin, std::int64_t end, std::int64_t horizon,
-                const Params& p) {
+METTA_CPU_CLONES void rows_range(const float* values, const float* rewards, const float* dones,
+                                 const float* ratios, float* advantages, std::int64_t begin,
+                                 std::int64_t end, std::int64_t horizon, const Params& p) {
   // Scratch for one block of rows (fewer when the range is shorter): 8 bytes per element of it.
   const auto scratch = static_cast<std::size_t>(std::min(kBlock, end - begin) * horizon);
   std::vector<float> errors(scratch);

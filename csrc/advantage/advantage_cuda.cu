@@ -14,8 +14,8 @@ constexpr int kThreadsPerBlock = 128;
 
 __global__ void rows_kernel(const float* __restrict__ values, const float* __restrict__ rewards,
                             const float* __restrict__ dones, const float* __restrict__ ratios,
-                            float* __restrict__ advantages, std::int64_t rows,
-                            std::int64_t horizon, Params params) {
+                            float* __restrict__ advantages, std::int64_t rows, std::int64_t horizon,
+                            Params params) {
   const std::int64_t r = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= rows) return;
   const std::int64_t offset = r * horizon;

@@ -1,4 +1,5 @@
-// The GAE + V-trace recurrence of spec/rl.md §1.2, written once for every backend.
+// The GAE + V-trace recurrence (generalized advantage estimation with V-trace's clipped importance
+// ratios as trace weights), written once for every backend (CPU and CUDA).
 // Data flow: row t holds V_t, ratio_t and the reward/done that arrived with observation t, so the
 // reward earned by the action at t sits at t + 1. The scan runs backward from the end of the row.
 #pragma once
@@ -49,7 +50,7 @@ METTA_HOST_DEVICE float step(float carried, float value, float next_value, float
 }
 
 // One row of `horizon` elements. The last column is the bootstrap column: its value only feeds the
-// step before it, and its advantage is written as exactly 0 (the reference leaves it untouched).
+// step before it, and its advantage is written as exactly 0, so the output never holds stale data.
 METTA_HOST_DEVICE void row(const float* values, const float* rewards, const float* dones,
                            const float* ratios, float* advantages, std::int64_t horizon,
                            const Params& p) {

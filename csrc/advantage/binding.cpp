@@ -20,7 +20,6 @@ using metta::advantage::Params;
 
 namespace {
 
-
 Params make_params(double gamma, double gae_lambda, double rho_clip, double c_clip) {
   const auto require_finite = [](double x, const char* name) {
     if (!std::isfinite(x)) throw std::invalid_argument(std::string(name) + " must be finite");
@@ -99,10 +98,9 @@ PYBIND11_MODULE(_advantage, m) {
   m.def("cuda_device_count", &metta::advantage::cuda_device_count);
   m.def(
       "compute_cuda",
-      [](std::uintptr_t values, std::uintptr_t rewards, std::uintptr_t dones,
-         std::uintptr_t ratios, std::uintptr_t advantages, std::int64_t rows,
-         std::int64_t horizon, double gamma, double gae_lambda, double rho_clip, double c_clip,
-         std::uintptr_t stream) {
+      [](std::uintptr_t values, std::uintptr_t rewards, std::uintptr_t dones, std::uintptr_t ratios,
+         std::uintptr_t advantages, std::int64_t rows, std::int64_t horizon, double gamma,
+         double gae_lambda, double rho_clip, double c_clip, std::uintptr_t stream) {
         if (rows < 0 || horizon < 0) throw std::invalid_argument("rows and horizon must be >= 0");
         const Params params = make_params(gamma, gae_lambda, rho_clip, c_clip);
         const py::gil_scoped_release release;
@@ -111,10 +109,10 @@ PYBIND11_MODULE(_advantage, m) {
             reinterpret_cast<const float*>(dones), reinterpret_cast<const float*>(ratios),
             reinterpret_cast<float*>(advantages), rows, horizon, params, stream);
       },
-      py::arg("values"), py::arg("rewards"), py::arg("dones"),
-      py::arg("importance_sampling_ratio"), py::arg("advantages"), py::arg("rows"),
-      py::arg("horizon"), py::arg("gamma"), py::arg("gae_lambda"), py::arg("vtrace_rho_clip"),
-      py::arg("vtrace_c_clip"), py::arg("stream"),
+      py::arg("values"), py::arg("rewards"), py::arg("dones"), py::arg("importance_sampling_ratio"),
+      py::arg("advantages"), py::arg("rows"), py::arg("horizon"), py::arg("gamma"),
+      py::arg("gae_lambda"), py::arg("vtrace_rho_clip"), py::arg("vtrace_c_clip"),
+      py::arg("stream"),
       "Launches the kernel on device pointers that the caller has checked; asynchronous.");
 #endif
 }

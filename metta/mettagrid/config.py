@@ -11,9 +11,9 @@ cross-field checks below walk the registry rather than naming kinds or actions.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from metta.mettagrid.registry import registry
 
@@ -81,7 +81,10 @@ class AttackActionConfig(ActionConfig):
 
 
 class ActionsConfig(_Strict):
-    """The action set. Action ids follow the engine registry, so ids never depend on this order."""
+    """The action set: one field per engine action name (attack also enables attack_nearest).
+    Action ids follow the engine registry, so ids never depend on this order."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     noop: ActionConfig = Field(default_factory=ActionConfig)
     """Does nothing."""
@@ -89,10 +92,16 @@ class ActionsConfig(_Strict):
     """Moves forward (arg 0) or backward (arg 1)."""
     rotate: ActionConfig = Field(default_factory=ActionConfig)
     """Faces up, down, left or right (arg 0..3)."""
-    put_items: ActionConfig = Field(default_factory=ActionConfig)
-    """put_recipe_items: puts recipe inputs into the converter in front."""
-    get_items: ActionConfig = Field(default_factory=ActionConfig)
-    """get_output: takes outputs from the converter in front."""
+    put_recipe_items: ActionConfig = Field(
+        default_factory=ActionConfig,
+        validation_alias=AliasChoices("put_recipe_items", "put_items"),
+    )
+    """Puts recipe inputs into the converter in front (``put_items`` in reference configs)."""
+    get_output: ActionConfig = Field(
+        default_factory=ActionConfig,
+        validation_alias=AliasChoices("get_output", "get_items"),
+    )
+    """Takes outputs from the converter in front (``get_items`` in reference configs)."""
     attack: AttackActionConfig = Field(default_factory=AttackActionConfig)
     """attack (arg 1..9, a cell of the 3x3 block ahead) and attack_nearest."""
     swap: ActionConfig = Field(default_factory=ActionConfig)
@@ -123,23 +132,26 @@ class AgentConfig(_Strict):
     cell counts as visited): a count-free novelty bonus that teaches covering ground; 0 is off."""
 
 
-class AgentOverrides(_Strict):
-    """Group-specific replacements of AgentConfig fields (None keeps the agent default)."""
+def _optional_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s fields as create_model arguments, each optional with default None and the same
+    bounds (None keeps the value the field would have had)."""
+    fields: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        bounded = field.annotation
+        if field.metadata:
+            bounded = Annotated[field.annotation, *field.metadata]
+        doc = f"See {model.__name__}.{name}: {field.description}"
+        fields[name] = (bounded | None, Field(default=None, description=doc))
+    return fields
 
-    default_item_max: Count | None = None
-    """See AgentConfig.default_item_max."""
-    item_max: dict[str, Count] | None = None
-    """See AgentConfig.item_max."""
-    freeze_duration: int | None = Field(default=None, ge=-1, le=2**30)
-    """See AgentConfig.freeze_duration."""
-    rewards: dict[str, Reward] | None = None
-    """See AgentConfig.rewards."""
-    reward_max: dict[str, NonNegative] | None = None
-    """See AgentConfig.reward_max."""
-    action_failure_penalty: NonNegative | None = None
-    """See AgentConfig.action_failure_penalty."""
-    exploration_reward: NonNegative | None = None
-    """See AgentConfig.exploration_reward."""
+
+AgentOverrides = create_model(
+    "AgentOverrides",
+    __base__=_Strict,
+    __doc__="Group-specific replacements of AgentConfig fields (None keeps the agent default).",
+    __module__=__name__,
+    **_optional_fields(AgentConfig),
+)
 
 
 class GroupConfig(_Strict):

@@ -114,7 +114,7 @@ class MettaGridEnv(GameView):
         compiled = compile_game(self.config)
         cells = encode_map(grid, compiled, self.config.num_agents)
         batch = _mettagrid.Batch([(compiled, cells)], 1, False)
-        super().__init__(batch, 0, compiled)
+        super().__init__(batch, 0)
         self.render_mode = render_mode
         self._obs, self._rewards, self._terminals, self._truncations = batch.buffers()
         batch.reset(seed)  # objects exist (grid_objects, render) before the first reset()

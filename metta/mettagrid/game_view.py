@@ -21,12 +21,9 @@ __all__ = ["GameView"]
 class GameView:
     """Properties of game ``game`` of ``batch``: actions, features, objects, stats, rendering."""
 
-    def __init__(
-        self, batch: _mettagrid.Batch, game: int, compiled: _mettagrid.CompiledConfig
-    ) -> None:
+    def __init__(self, batch: _mettagrid.Batch, game: int) -> None:
         self._batch = batch
         self._game = game
-        self._first_config = compiled
 
     @property
     def _config(self) -> _mettagrid.CompiledConfig:
@@ -92,7 +89,7 @@ class GameView:
     @property
     def num_agents(self) -> int:
         """Agents in this game."""
-        return int(self._batch.agents_per_game)
+        return int(self._batch.agents_per_env)
 
     @property
     def map_height(self) -> int:

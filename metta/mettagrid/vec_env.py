@@ -105,7 +105,6 @@ class MettaGridVecEnv:
             games = [self._provide(game) for game in range(num_envs)]
         threads = num_threads if num_threads is not None else min(num_envs, os.cpu_count() or 1)
         self._batch = _mettagrid.Batch(games, threads, autoreset)
-        self._compiled = games[0][0]
         self._obs, self._rewards, self._terminals, self._truncations = self._batch.buffers()
         self._batch.reset(seed)  # objects exist (grid_objects, render) before the first reset()
         self._num_envs = num_envs
@@ -115,7 +114,7 @@ class MettaGridVecEnv:
         self._stepped = False  # a send() whose results recv() has not returned yet
         self._started = False  # reset() has run (send/recv before it reset implicitly)
         self._closed = False
-        self.driver_env = GameView(self._batch, 0, self._compiled)
+        self.driver_env = GameView(self._batch, 0)
         """The first game, for its properties (action names, features, grid objects, render)."""
 
     def _provide(self, game: int) -> tuple[_mettagrid.CompiledConfig, npt.NDArray[np.uint16]]:
@@ -138,7 +137,7 @@ class MettaGridVecEnv:
         game 0's."""
         if not 0 <= game < self._num_envs:
             raise IndexError(f"game must be in [0, {self._num_envs}), got {game}")
-        return GameView(self._batch, game, self._batch.config(game))
+        return GameView(self._batch, game)
 
     # Sizes and spaces.
     @property
@@ -149,7 +148,7 @@ class MettaGridVecEnv:
     @property
     def agents_per_env(self) -> int:
         """Agents in each game."""
-        return int(self._batch.agents_per_game)
+        return int(self._batch.agents_per_env)
 
     @property
     def num_agents(self) -> int:

@@ -15,6 +15,8 @@ from types import ModuleType
 import pytest
 import torch
 
+from metta.rl.run_presets import CPU_EXPLORATION_REWARD, cpu_run_config
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "cleanrl_ppo_lstm.py"
 
 
@@ -47,6 +49,12 @@ def test_script_is_independent_of_the_library_trainer():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "[]"
+
+
+def test_the_yardstick_trains_on_the_cpu_recipe_env(yardstick):
+    args = yardstick.Args()
+    assert args.exploration_reward == CPU_EXPLORATION_REWARD
+    assert args.curriculum == cpu_run_config().env.curriculum_path
 
 
 def test_tokens_to_box_matches_hand_built_example(yardstick):

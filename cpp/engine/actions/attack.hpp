@@ -5,8 +5,8 @@
 // freeze_duration and, unless it was already frozen, the attacker steals its whole inventory as far
 // as its own caps allow. Priority 1: attacks run before every other action of the step.
 // Config: consumed_resources (default laser 1), defense_resources (default armor 1).
-// Stats (the reference's names; <g> attacker group, <tg> target group, all ids interned here at
-// compile time so a step builds no strings):
+// Stats (<g> attacker group, <tg> target group; all ids interned here at compile time so a step
+// builds no strings):
 //   attacker: action.<name>.agent[.<g>[.<tg>]], attack.own_team.<g> | attack.other_team.<g>;
 //   blocked:  attack.blocked.<tg>[.<g>];
 //   won (target not already frozen): attack.win.<g>[.<tg>], attack.win.own_team|other_team.<g> on
@@ -24,9 +24,11 @@
 
 namespace metta::engine {
 
-inline constexpr ParamSpec kDefenseResources = int_table(
-    "defense_resources", 0, 255, 0, "Items that, all held by the target, block the attack (and are then removed).");
-inline constexpr ParamSpec kAttackParams[] = {kRequiredResources, kConsumedResources, kDefenseResources};
+inline constexpr ParamSpec kDefenseResources =
+    int_table("defense_resources", 0, 255, 0,
+              "Items that, all held by the target, block the attack (and are then removed).");
+inline constexpr ParamSpec kAttackParams[] = {kRequiredResources, kConsumedResources,
+                                              kDefenseResources};
 inline constexpr StatSpec kAttackStats[] = {
     kActionStats[0],
     kActionStats[1],
@@ -54,7 +56,8 @@ class AttackBase : public ActionHandler {
       : ActionHandler(params, context, std::move(name), max_arg, /*priority=*/1) {
     const auto defense = params.read_table(kDefenseResources, context.items);
     for (std::size_t item = 0; item < defense.size(); ++item) {
-      if (defense[item] > 0) defense_.emplace_back(static_cast<ItemId>(item), static_cast<int>(defense[item]));
+      if (defense[item] > 0)
+        defense_.emplace_back(static_cast<ItemId>(item), static_cast<int>(defense[item]));
     }
     StatNames& names = context.agent_stats;
     groups_ = context.groups.size();
@@ -63,7 +66,7 @@ class AttackBase : public ActionHandler {
     target_ = names.intern(target);
     for (const auto& actor : context.groups) {
       const std::string& g = actor.name;
-      by_group_.push_back(names.intern(target + "." + g));
+      by_group_.push_back(names.intern(stat_name({target, g})));
       own_team_.push_back(names.intern("attack.own_team." + g));
       other_team_.push_back(names.intern("attack.other_team." + g));
       blocked_.push_back(names.intern("attack.blocked." + g));
@@ -75,14 +78,14 @@ class AttackBase : public ActionHandler {
       loss_other_.push_back(names.intern("attack.loss.from_other_team." + g));
       for (const auto& other : context.groups) {
         // [first group * groups + second group], named first.second
-        by_pair_.push_back(names.intern(target + "." + g + "." + other.name));
-        blocked_pair_.push_back(names.intern("attack.blocked." + g + "." + other.name));
-        win_pair_.push_back(names.intern("attack.win." + g + "." + other.name));
-        loss_pair_.push_back(names.intern("attack.loss." + g + "." + other.name));
+        by_pair_.push_back(names.intern(stat_name({target, g, other.name})));
+        blocked_pair_.push_back(names.intern(stat_name({"attack.blocked", g, other.name})));
+        win_pair_.push_back(names.intern(stat_name({"attack.win", g, other.name})));
+        loss_pair_.push_back(names.intern(stat_name({"attack.loss", g, other.name})));
       }
       for (const auto& item : context.items) {
-        stolen_.push_back(names.intern(item + ".stolen." + g));
-        stolen_from_.push_back(names.intern(item + ".stolen_from." + g));
+        stolen_.push_back(names.intern(stat_name({item, "stolen", g})));
+        stolen_from_.push_back(names.intern(stat_name({item, "stolen_from", g})));
       }
     }
   }
@@ -136,8 +139,8 @@ class AttackBase : public ActionHandler {
   std::size_t items_ = 0;
   StatId target_ = 0;
   // Per group slot.
-  std::vector<StatId> by_group_, own_team_, other_team_, blocked_, win_, loss_, win_own_, win_other_,
-      loss_own_, loss_other_;
+  std::vector<StatId> by_group_, own_team_, other_team_, blocked_, win_, loss_, win_own_,
+      win_other_, loss_own_, loss_other_;
   // Per (group, group) pair and per (group, item), row-major.
   std::vector<StatId> by_pair_, blocked_pair_, win_pair_, loss_pair_, stolen_, stolen_from_;
 };
@@ -147,14 +150,16 @@ class Attack final : public AttackBase {
   static constexpr ActionId kId = 5;
   static constexpr const char* kName = "attack";
 
-  Attack(const ParamReader& params, CompileContext& context) : AttackBase(params, context, kName, 9) {}
+  Attack(const ParamReader& params, CompileContext& context)
+      : AttackBase(params, context, kName, 9) {}
 
  protected:
   bool run(Game& game, Agent& actor, int arg) const override {
     if (arg < 1) return false;
     const int distance = 1 + (arg - 1) / 3;
     const int offset = 1 - (arg - 1) % 3;
-    Agent* target = game.agent_at(relative_location(actor.loc, actor.orientation, distance, offset));
+    Agent* target =
+        game.agent_at(relative_location(actor.loc, actor.orientation, distance, offset));
     if (target == nullptr) return false;
     return resolve(actor, *target);
   }

@@ -12,14 +12,16 @@ class AttackNearest final : public AttackBase {
   static constexpr ActionId kId = 6;
   static constexpr const char* kName = "attack_nearest";
 
-  AttackNearest(const ParamReader& params, CompileContext& context) : AttackBase(params, context, kName, 0) {}
+  AttackNearest(const ParamReader& params, CompileContext& context)
+      : AttackBase(params, context, kName, 0) {}
 
  protected:
   bool run(Game& game, Agent& actor, int /*arg*/) const override {
     static constexpr int kOffsets[3] = {0, 1, -1};
     for (int distance = 1; distance <= 3; ++distance) {
       for (const int offset : kOffsets) {
-        Agent* target = game.agent_at(relative_location(actor.loc, actor.orientation, distance, offset));
+        Agent* target =
+            game.agent_at(relative_location(actor.loc, actor.orientation, distance, offset));
         if (target != nullptr) return resolve(actor, *target);
       }
     }

@@ -13,7 +13,8 @@ class ChangeColor final : public ActionHandler {
  public:
   static constexpr ActionId kId = 8;
   static constexpr const char* kName = "change_color";
-  static constexpr const char* kConfigKey = "change_color";  // the ActionsConfig field that enables it
+  static constexpr const char* kConfigKey =
+      "change_color";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
   static constexpr std::span<const StatSpec> kStats = kActionStats;
   ChangeColor(const ParamReader& params, CompileContext& context)

@@ -16,9 +16,11 @@ class ChestTransfer final : public ActionHandler {
  public:
   static constexpr ActionId kId = 9;
   static constexpr const char* kName = "chest_transfer";
-  static constexpr const char* kConfigKey = "chest_transfer";  // the ActionsConfig field that enables it
+  static constexpr const char* kConfigKey =
+      "chest_transfer";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
-  static constexpr StatSpec kStats[] = {kActionStats[0], kActionStats[1],
+  static constexpr StatSpec kStats[] = {kActionStats[0],
+                                        kActionStats[1],
                                         {"chest.deposited", "items put into chests"},
                                         {"chest.withdrawn", "items taken from chests"}};
   ChestTransfer(const ParamReader& params, CompileContext& context)
@@ -28,7 +30,8 @@ class ChestTransfer final : public ActionHandler {
 
  protected:
   bool run(Game& game, Agent& actor, int arg) const override {
-    GridObject* target = game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
+    GridObject* target =
+        game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
     if (target == nullptr || target->kind() != kinds::kChest) return false;
     auto& chest = static_cast<Chest&>(*target);
     int moved = 0;

@@ -16,7 +16,8 @@ class Move final : public ActionHandler {
   static constexpr const char* kConfigKey = "move";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
   static constexpr std::span<const StatSpec> kStats = kActionStats;
-  Move(const ParamReader& params, CompileContext& context) : ActionHandler(params, context, kName, 1) {}
+  Move(const ParamReader& params, CompileContext& context)
+      : ActionHandler(params, context, kName, 1) {}
 
  protected:
   bool run(Game& game, Agent& actor, int arg) const override {

@@ -14,7 +14,8 @@ class Noop final : public ActionHandler {
   static constexpr const char* kConfigKey = "noop";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
   static constexpr std::span<const StatSpec> kStats = kActionStats;
-  Noop(const ParamReader& params, CompileContext& context) : ActionHandler(params, context, kName, 0) {}
+  Noop(const ParamReader& params, CompileContext& context)
+      : ActionHandler(params, context, kName, 0) {}
 
  protected:
   bool run(Game& /*game*/, Agent& /*actor*/, int /*arg*/) const override { return true; }

@@ -1,5 +1,5 @@
-// put_recipe_items (config key put_items): the agent puts, for each input item of the converter in
-// front, up to one recipe's worth of what it holds. Succeeds iff at least one item moved; the
+// put_recipe_items: the agent puts, for each input item of the converter in front, up to one
+// recipe's worth of what it holds. Succeeds iff at least one item moved; the
 // converter then tries to start. Stats: <item>.put.
 #pragma once
 
@@ -17,7 +17,8 @@ class PutRecipeItems final : public ActionHandler {
  public:
   static constexpr ActionId kId = 3;
   static constexpr const char* kName = "put_recipe_items";
-  static constexpr const char* kConfigKey = "put_items";  // the ActionsConfig field that enables it
+  static constexpr const char* kConfigKey =
+      "put_recipe_items";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
   static constexpr std::span<const StatSpec> kStats = kActionStats;
   PutRecipeItems(const ParamReader& params, CompileContext& context)
@@ -25,7 +26,8 @@ class PutRecipeItems final : public ActionHandler {
 
  protected:
   bool run(Game& game, Agent& actor, int /*arg*/) const override {
-    GridObject* target = game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
+    GridObject* target =
+        game.object_at(relative_location(actor.loc, actor.orientation, 1, 0), Layer::Object);
     if (target == nullptr || target->kind() != kinds::kConverter) return false;
     auto& converter = static_cast<Converter&>(*target);
     const auto& recipe = converter.config().recipe_input;

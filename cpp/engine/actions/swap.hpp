@@ -18,7 +18,8 @@ class Swap final : public ActionHandler {
   static constexpr const char* kName = "swap";
   static constexpr const char* kConfigKey = "swap";  // the ActionsConfig field that enables it
   static constexpr std::span<const ParamSpec> kParams = kActionParams;
-  static constexpr StatSpec kStats[] = {kActionStats[0], kActionStats[1],
+  static constexpr StatSpec kStats[] = {kActionStats[0],
+                                        kActionStats[1],
                                         {"action.swap.agent", "swaps with a frozen agent"},
                                         {"action.swap.object", "swaps with a block"}};
   Swap(const ParamReader& params, CompileContext& context)

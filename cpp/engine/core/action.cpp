@@ -10,7 +10,9 @@ namespace metta::engine {
 
 ActionHandler::ActionHandler(const ParamReader& reader, CompileContext& context, std::string name,
                              int max_arg, int priority)
-    : name_(std::move(name)), max_arg_(max_arg), priority_(priority),
+    : name_(std::move(name)),
+      max_arg_(max_arg),
+      priority_(priority),
       success_stat_(context.agent_stats.intern("action." + name_ + ".success")),
       failed_stat_(context.agent_stats.intern("action." + name_ + ".failed")) {
   const auto required = reader.read_table(kRequiredResources, context.items);

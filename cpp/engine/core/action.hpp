@@ -15,10 +15,12 @@
 namespace metta::engine {
 
 // Config fields and stats every action has (ActionHandler reads and counts them).
-inline constexpr ParamSpec kRequiredResources = int_table(
-    "required_resources", 0, 255, 0, "Items the agent must hold (the consumed items are always required too).");
+inline constexpr ParamSpec kRequiredResources =
+    int_table("required_resources", 0, 255, 0,
+              "Items the agent must hold (the consumed items are always required too).");
 inline constexpr ParamSpec kConsumedResources =
-    int_table("consumed_resources", 0, 255, 0, "Items a successful action uses up; a failed action costs nothing.");
+    int_table("consumed_resources", 0, 255, 0,
+              "Items a successful action uses up; a failed action costs nothing.");
 inline constexpr ParamSpec kActionParams[] = {kRequiredResources, kConsumedResources};
 inline constexpr StatSpec kActionStats[] = {{"action.<action>.success", "successful actions"},
                                             {"action.<action>.failed", "failed actions"}};

@@ -20,7 +20,10 @@ class Grid {
  public:
   Grid() = default;
   Grid(int height, int width, int margin)
-      : height_(height), width_(width), margin_(margin), stride_(width + 2 * margin),
+      : height_(height),
+        width_(width),
+        margin_(margin),
+        stride_(width + 2 * margin),
         cells_(static_cast<std::size_t>(height + 2 * margin) * static_cast<std::size_t>(stride_)),
         info_(cells_.size(), 0),
         words_per_row_(static_cast<std::size_t>(stride_ / 64 + 2)),
@@ -40,8 +43,9 @@ class Grid {
   [[nodiscard]] const Cell* data() const { return cells_.data(); }
 
   [[nodiscard]] ObjectIndex at(Location loc, Layer layer) const {
-    return in_bounds(loc) ? cells_[static_cast<std::size_t>(index(loc))].layer[static_cast<int>(layer)]
-                          : 0;
+    return in_bounds(loc)
+               ? cells_[static_cast<std::size_t>(index(loc))].layer[static_cast<int>(layer)]
+               : 0;
   }
   [[nodiscard]] bool is_empty(Location loc) const {
     if (!in_bounds(loc)) return false;
@@ -100,8 +104,8 @@ class Grid {
   std::uint64_t fixed_version_ = 0;
 
   [[nodiscard]] std::pair<std::size_t, std::uint64_t> bit_of(Location loc) const {
-    const auto row = static_cast<std::size_t>(loc.r + margin_);
-    const auto col = static_cast<std::size_t>(loc.c + margin_);
+    const auto row = static_cast<std::size_t>(loc.r) + static_cast<std::size_t>(margin_);
+    const auto col = static_cast<std::size_t>(loc.c) + static_cast<std::size_t>(margin_);
     return {row * words_per_row_ + (col >> 6), std::uint64_t{1} << (col & 63)};
   }
   void update_dynamic(Location loc) {

@@ -78,7 +78,8 @@ class GridObject {
 
   ObjectIndex id = 0;
   Location loc;
-  Stats stats;  // per-object counters, sized for the kinds that declare stats (registry), else empty
+  Stats
+      stats;  // per-object counters, sized for the kinds that declare stats (registry), else empty
 
  private:
   KindId kind_;

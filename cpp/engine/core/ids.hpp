@@ -15,7 +15,8 @@ using ActionId = std::uint16_t;     // registry id of an action handler
 enum class Layer : std::uint8_t { Agent = 0, Object = 1 };
 inline constexpr int kNumLayers = 2;
 
-// Not clockwise: the reference's order, which trained policies rely on.
+// Not clockwise: the values are part of the action (rotate's arg) and observation encoding, so
+// saved policies depend on them; never reorder.
 enum class Orientation : std::uint8_t { Up = 0, Down = 1, Left = 2, Right = 3 };
 
 struct Location {

@@ -15,7 +15,8 @@ namespace {
 std::int64_t Params::as_int(std::string_view path) const {
   if (const auto* value = std::get_if<std::int64_t>(&value_)) return *value;
   if (const auto* value = std::get_if<double>(&value_)) {
-    if (std::isfinite(*value) && std::floor(*value) == *value) return static_cast<std::int64_t>(*value);
+    if (std::isfinite(*value) && std::floor(*value) == *value)
+      return static_cast<std::int64_t>(*value);
   }
   type_error(path, "an integer");
 }
@@ -64,7 +65,8 @@ Params& Params::set(std::string key, Params value) {
   return *this;
 }
 
-ParamReader::ParamReader(const Params& node, std::string path) : node_(node), path_(std::move(path)) {
+ParamReader::ParamReader(const Params& node, std::string path)
+    : node_(node), path_(std::move(path)) {
   (void)node_.as_dict(path_);
 }
 
@@ -133,9 +135,26 @@ double ParamReader::read_double(const ParamSpec& spec) const {
 
 bool ParamReader::read_bool(const ParamSpec& spec) const { return read_int(spec) != 0; }
 
-const std::string& ParamReader::read_string(const ParamSpec& spec) const { return get_string(spec.name); }
+const std::string& ParamReader::read_string(const ParamSpec& spec) const {
+  return get_string(spec.name);
+}
 
-std::vector<double> ParamReader::read_table(const ParamSpec& spec, const std::vector<std::string>& items,
+namespace {
+
+[[noreturn]] void throw_unknown_item(const std::string& path, const std::string& name,
+                                     const std::vector<std::string>& items) {
+  std::string known;
+  for (const auto& item : items) {
+    if (!known.empty()) known += ", ";
+    known += item;
+  }
+  throw std::invalid_argument(path + ": unknown item '" + name + "' (items: " + known + ")");
+}
+
+}  // namespace
+
+std::vector<double> ParamReader::read_table(const ParamSpec& spec,
+                                            const std::vector<std::string>& items,
                                             double fallback) const {
   std::vector<double> out(items.size(), fallback);
   const Params* node = node_.find(spec.name);
@@ -145,11 +164,7 @@ std::vector<double> ParamReader::read_table(const ParamSpec& spec, const std::ve
     const std::string path = field(spec.name) + "." + name;
     std::size_t index = 0;
     while (index < items.size() && items[index] != name) ++index;
-    if (index == items.size()) {
-      std::string known;
-      for (const auto& item : items) known += (known.empty() ? "" : ", ") + item;
-      throw std::invalid_argument(path + ": unknown item '" + name + "' (items: " + known + ")");
-    }
+    if (index == items.size()) throw_unknown_item(path, name, items);
     const double number = integer ? static_cast<double>(value.as_int(path)) : value.as_double(path);
     if (!(number >= spec.lo && number <= spec.hi)) {
       throw std::invalid_argument(path + ": must be in [" + std::to_string(spec.lo) + ", " +
@@ -160,14 +175,16 @@ std::vector<double> ParamReader::read_table(const ParamSpec& spec, const std::ve
   return out;
 }
 
-void ParamReader::check_keys(std::span<const ParamSpec> schema, std::span<const char* const> extra) const {
+void ParamReader::check_keys(std::span<const ParamSpec> schema,
+                             std::span<const char* const> extra) const {
   for (const auto& [key, value] : node_.as_dict(path_)) {
     bool known = false;
     for (const ParamSpec& spec : schema) known = known || key == spec.name;
     for (const char* name : extra) known = known || key == name;
     if (known) continue;
     std::string names;
-    for (const ParamSpec& spec : schema) names += std::string(names.empty() ? "" : ", ") + spec.name;
+    for (const ParamSpec& spec : schema)
+      names += std::string(names.empty() ? "" : ", ") + spec.name;
     throw std::invalid_argument(field(key) + ": unknown parameter (known: " + names + ")");
   }
 }

@@ -60,7 +60,8 @@ class ParamReader {
   [[nodiscard]] std::int64_t get_int(std::string_view key, std::int64_t lo, std::int64_t hi,
                                      std::int64_t fallback) const;
   [[nodiscard]] double get_double(std::string_view key, double lo, double hi) const;
-  [[nodiscard]] double get_double(std::string_view key, double lo, double hi, double fallback) const;
+  [[nodiscard]] double get_double(std::string_view key, double lo, double hi,
+                                  double fallback) const;
   [[nodiscard]] const std::string& get_string(std::string_view key) const;
   [[nodiscard]] std::vector<std::string> get_string_list(std::string_view key) const;
   // Schema-driven readers: the field's name, bounds and default come from its ParamSpec.
@@ -70,9 +71,11 @@ class ParamReader {
   [[nodiscard]] const std::string& read_string(const ParamSpec& spec) const;
   // An item table {item name: value} as one value per item of `items`; unlisted items take
   // `fallback`. An unknown item name is an error naming it.
-  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec, const std::vector<std::string>& items,
+  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec,
+                                               const std::vector<std::string>& items,
                                                double fallback) const;
-  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec, const std::vector<std::string>& items) const {
+  [[nodiscard]] std::vector<double> read_table(const ParamSpec& spec,
+                                               const std::vector<std::string>& items) const {
     return read_table(spec, items, spec.fallback);
   }
   // Every key of this node must be a field of `schema` or one of `extra`; errors name the key.

@@ -55,8 +55,9 @@ std::unique_ptr<ObjectPrototype> compile_kind(const ParamReader& params, Compile
 
 template <class Prototype, class Config>
 constexpr ObjectKindEntry kind_entry() {
-  ObjectKindEntry entry{Config::kId,    Config::kName, Config::kParams, Config::kObserves, {},
-                        Config::kStats, nullptr,       &compile_kind<Prototype, Config>};
+  ObjectKindEntry entry{
+      Config::kId, Config::kName,  Config::kParams, Config::kObserves,
+      {},          Config::kStats, nullptr,         &compile_kind<Prototype, Config>};
   if constexpr (requires { Config::kOwnFeatures; }) entry.own_features = Config::kOwnFeatures;
   if constexpr (requires { &Config::declare; }) entry.declare = &Config::declare;
   return entry;
@@ -70,8 +71,8 @@ std::unique_ptr<ActionHandler> make_action(const ParamReader& params, CompileCon
 
 template <class Handler>
 constexpr ActionEntry action_entry() {
-  return {Handler::kId, Handler::kName, Handler::kConfigKey, Handler::kParams, Handler::kStats,
-          &make_action<Handler>};
+  return {Handler::kId,     Handler::kName,  Handler::kConfigKey,
+          Handler::kParams, Handler::kStats, &make_action<Handler>};
 }
 
 }  // namespace metta::engine

@@ -34,15 +34,22 @@ struct ParamSpec {
   const char* fallback_from = nullptr;
 };
 
-constexpr ParamSpec int_param(const char* name, std::int64_t lo, std::int64_t hi, std::int64_t fallback,
-                              const char* doc) {
-  return {name, ParamType::Int, static_cast<double>(lo), static_cast<double>(hi),
-          static_cast<double>(fallback), true, doc};
+constexpr ParamSpec int_param(const char* name, std::int64_t lo, std::int64_t hi,
+                              std::int64_t fallback, const char* doc) {
+  return {name,
+          ParamType::Int,
+          static_cast<double>(lo),
+          static_cast<double>(hi),
+          static_cast<double>(fallback),
+          true,
+          doc};
 }
-constexpr ParamSpec required_int(const char* name, std::int64_t lo, std::int64_t hi, const char* doc) {
+constexpr ParamSpec required_int(const char* name, std::int64_t lo, std::int64_t hi,
+                                 const char* doc) {
   return {name, ParamType::Int, static_cast<double>(lo), static_cast<double>(hi), 0.0, false, doc};
 }
-constexpr ParamSpec float_param(const char* name, double lo, double hi, double fallback, const char* doc) {
+constexpr ParamSpec float_param(const char* name, double lo, double hi, double fallback,
+                                const char* doc) {
   return {name, ParamType::Float, lo, hi, fallback, true, doc};
 }
 constexpr ParamSpec bool_param(const char* name, bool fallback, const char* doc) {
@@ -51,12 +58,20 @@ constexpr ParamSpec bool_param(const char* name, bool fallback, const char* doc)
 constexpr ParamSpec required_string(const char* name, const char* doc) {
   return {name, ParamType::String, 0.0, 0.0, 0.0, false, doc};
 }
-constexpr ParamSpec int_table(const char* name, std::int64_t lo, std::int64_t hi, std::int64_t fallback,
-                              const char* doc, const char* fallback_from = nullptr) {
-  return {name, ParamType::IntTable, static_cast<double>(lo), static_cast<double>(hi),
-          static_cast<double>(fallback), true, doc, fallback_from};
+constexpr ParamSpec int_table(const char* name, std::int64_t lo, std::int64_t hi,
+                              std::int64_t fallback, const char* doc,
+                              const char* fallback_from = nullptr) {
+  return {name,
+          ParamType::IntTable,
+          static_cast<double>(lo),
+          static_cast<double>(hi),
+          static_cast<double>(fallback),
+          true,
+          doc,
+          fallback_from};
 }
-constexpr ParamSpec float_table(const char* name, double lo, double hi, double fallback, const char* doc) {
+constexpr ParamSpec float_table(const char* name, double lo, double hi, double fallback,
+                                const char* doc) {
   return {name, ParamType::FloatTable, lo, hi, fallback, true, doc};
 }
 

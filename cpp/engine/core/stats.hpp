@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -11,6 +13,16 @@
 namespace metta::engine {
 
 using StatId = std::uint32_t;
+
+// A stat name from its dot-separated parts: stat_name({"attack.win", "red"}) is "attack.win.red".
+inline std::string stat_name(std::initializer_list<std::string_view> parts) {
+  std::string name;
+  for (const std::string_view part : parts) {
+    if (!name.empty()) name += '.';
+    name += part;
+  }
+  return name;
+}
 
 class StatNames {
  public:

@@ -63,7 +63,8 @@ void Agent::write_obs(ObsWriter& out) const {
     std::memcpy(&eight, counts + item, sizeof(eight));
     if (eight == 0) continue;
     for (std::size_t i = item; i < item + 8; ++i) {
-      if (counts[i] != 0) writer.put(static_cast<std::uint8_t>(feature::kInventoryBase + i), counts[i]);
+      if (counts[i] != 0)
+        writer.put(static_cast<std::uint8_t>(feature::kInventoryBase + i), counts[i]);
     }
   }
   for (; item < items; ++item) {

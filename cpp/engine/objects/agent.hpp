@@ -1,5 +1,6 @@
 // Agent: a player on the agent layer.
-// Config (kParams below): group (id, name, reward share), freeze_duration (-1 = forever), action_failure_penalty,
+// Config (kParams below): group (id, name, reward share), freeze_duration (-1 = forever),
+// action_failure_penalty,
 //   exploration_reward (paid on entering a cell for the first time in an episode), per-item
 //   inventory caps, per-item reward rates and counted-quantity caps.
 // Observation: type_id, agent:group, agent:frozen (0/1), agent:orientation, agent:color, then one
@@ -24,29 +25,36 @@ struct AgentConfig {
   static constexpr KindId kId = kinds::kAgent;
   static constexpr const char* kName = "agent";
   static constexpr ParamSpec kTypeId = int_param("type_id", 0, 255, 0, "Observed type_id.");
-  static constexpr ParamSpec kGroupId = required_int("group_id", 0, 255, "Group id, observed as agent:group.");
-  static constexpr ParamSpec kGroupName = required_string("group_name", "Group name (ends group stat names).");
-  static constexpr ParamSpec kGroupRewardPct =
-      float_param("group_reward_pct", 0.0, 1.0, 0.0, "Share of each member's reward pooled across the group.");
-  static constexpr ParamSpec kFreezeDuration =
-      int_param("freeze_duration", -1, 1 << 30, 10, "Ticks an attacked agent stays frozen (-1: forever).");
+  static constexpr ParamSpec kGroupId =
+      required_int("group_id", 0, 255, "Group id, observed as agent:group.");
+  static constexpr ParamSpec kGroupName =
+      required_string("group_name", "Group name (ends group stat names).");
+  static constexpr ParamSpec kGroupRewardPct = float_param(
+      "group_reward_pct", 0.0, 1.0, 0.0, "Share of each member's reward pooled across the group.");
+  static constexpr ParamSpec kFreezeDuration = int_param(
+      "freeze_duration", -1, 1 << 30, 10, "Ticks an attacked agent stays frozen (-1: forever).");
   static constexpr ParamSpec kFailurePenalty =
-      float_param("action_failure_penalty", 0.0, 1e9, 0.0, "Reward subtracted for every failed or invalid action.");
-  static constexpr ParamSpec kExplorationReward = float_param(
-      "exploration_reward", 0.0, 1e9, 0.0, "Reward paid on entering a cell for the first time in an episode.");
+      float_param("action_failure_penalty", 0.0, 1e9, 0.0,
+                  "Reward subtracted for every failed or invalid action.");
+  static constexpr ParamSpec kExplorationReward =
+      float_param("exploration_reward", 0.0, 1e9, 0.0,
+                  "Reward paid on entering a cell for the first time in an episode.");
   static constexpr ParamSpec kDefaultItemMax =
       int_param("default_item_max", 0, 255, 50, "Inventory cap for items not listed in item_max.");
   static constexpr ParamSpec kItemMax =
       int_table("item_max", 0, 255, 50, "Per-item inventory caps.", "default_item_max");
   static constexpr ParamSpec kRewards =
-      float_table("rewards", -1e9, 1e9, 0.0, "Reward per unit held of each item (paid on gain, taken back on loss).");
+      float_table("rewards", -1e9, 1e9, 0.0,
+                  "Reward per unit held of each item (paid on gain, taken back on loss).");
   static constexpr ParamSpec kRewardMax =
       float_table("reward_max", 0.0, 1e9, 1000.0, "Per-item cap on the counted quantity.");
-  static constexpr ParamSpec kParams[] = {kTypeId,         kGroupId,           kGroupName,      kGroupRewardPct,
-                                          kFreezeDuration, kFailurePenalty,    kExplorationReward,
-                                          kDefaultItemMax, kItemMax,           kRewards,        kRewardMax};
-  static constexpr std::uint8_t kObserves[] = {feature::kTypeId,      feature::kGroup, feature::kFrozen,
-                                               feature::kOrientation, feature::kColor, feature::kInventoryBase};
+  static constexpr ParamSpec kParams[] = {
+      kTypeId,         kGroupId,        kGroupName,         kGroupRewardPct,
+      kFreezeDuration, kFailurePenalty, kExplorationReward, kDefaultItemMax,
+      kItemMax,        kRewards,        kRewardMax};
+  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kGroup,
+                                               feature::kFrozen, feature::kOrientation,
+                                               feature::kColor,  feature::kInventoryBase};
   static constexpr StatSpec kStats[] = {
       {"<item>.gained", "items gained"},
       {"<item>.lost", "items lost"},
@@ -71,9 +79,9 @@ struct AgentConfig {
   int freeze_duration = 0;
   float action_failure_penalty = 0.0f;
   float exploration_reward = 0.0f;
-  std::vector<std::uint8_t> max_items;      // per item
-  std::vector<float> reward_rate;           // per item
-  std::vector<std::uint32_t> reward_cap;    // per item: count beyond which holding pays nothing
+  std::vector<std::uint8_t> max_items;    // per item
+  std::vector<float> reward_rate;         // per item
+  std::vector<std::uint32_t> reward_cap;  // per item: count beyond which holding pays nothing
   const AgentStatIds* ids = nullptr;
 
   static AgentConfig parse(const ParamReader& reader, CompileContext& context);
@@ -83,7 +91,8 @@ class Agent final : public GridObject {
  public:
   Agent(const AgentConfig& config, std::uint16_t spec_index)
       : GridObject(kinds::kAgent, config.type_id, Layer::Agent, spec_index),
-        inventory(config.max_items.size(), 0), config_(config) {}
+        inventory(config.max_items.size(), 0),
+        config_(config) {}
 
   void write_obs(ObsWriter& out) const override;
   [[nodiscard]] bool swappable() const override { return frozen != 0; }

@@ -27,11 +27,15 @@ struct ChestConfig {
   static constexpr KindId kId = kinds::kChest;
   static constexpr const char* kName = "chest";
   static constexpr ParamSpec kTypeId = int_param("type_id", 0, 255, 15, "Observed type_id.");
-  static constexpr ParamSpec kCapacity = int_param("capacity", 1, 255, 255, "Most of each item it holds.");
+  static constexpr ParamSpec kCapacity =
+      int_param("capacity", 1, 255, 255, "Most of each item it holds.");
   static constexpr ParamSpec kParams[] = {kTypeId, kCapacity};
-  static constexpr FeatureSpec kOwnFeatures[] = {{feature::kChestItems, "chest:items", 255.0f, false}};
-  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kChestItems, feature::kInventoryBase};
-  static constexpr StatSpec kStats[] = {{"<item>.added", "items deposited"}, {"<item>.removed", "items withdrawn"}};
+  static constexpr FeatureSpec kOwnFeatures[] = {
+      {feature::kChestItems, "chest:items", 255.0f, false}};
+  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kChestItems,
+                                               feature::kInventoryBase};
+  static constexpr StatSpec kStats[] = {{"<item>.added", "items deposited"},
+                                        {"<item>.removed", "items withdrawn"}};
 
   TypeId type_id = 15;
   std::uint8_t capacity = 255;
@@ -53,7 +57,8 @@ class Chest final : public GridObject {
  public:
   Chest(const ChestConfig& config, std::uint16_t spec_index)
       : GridObject(kinds::kChest, config.type_id, Layer::Object, spec_index),
-        inventory(config.added.size(), 0), config_(config) {}
+        inventory(config.added.size(), 0),
+        config_(config) {}
 
   void write_obs(ObsWriter& out) const override {
     int total = 0;

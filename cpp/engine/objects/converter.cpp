@@ -50,7 +50,8 @@ ConverterConfig ConverterConfig::parse(const ParamReader& reader, CompileContext
 
 Converter::Converter(const ConverterConfig& config, std::uint16_t spec_index)
     : GridObject(kinds::kConverter, config.type_id, Layer::Object, spec_index),
-      inventory(config.recipe_output.size(), 0), config_(config) {
+      inventory(config.recipe_output.size(), 0),
+      config_(config) {
   for (std::size_t item = 0; item < inventory.size(); ++item) {
     if (config.recipe_output[item] > 0) inventory[item] = config.initial_items;
   }

@@ -1,5 +1,6 @@
 // Converter: every building (mines, generators, altar, armory, lasery, lab, factory, temple).
-// Config (kParams below): type_id, input_resources / output_resources (item tables), max_output (-1 = unlimited),
+// Config (kParams below): type_id, input_resources / output_resources (item tables), max_output (-1
+// = unlimited),
 //   conversion_ticks, cooldown (not both 0: that would loop forever), initial_items (seeded into
 //   every output item), color.
 // Observation: type_id, agent:color, converting (converting or cooling down), one inv token per
@@ -32,10 +33,13 @@ struct ConverterConfig {
   static constexpr KindId kId = kinds::kConverter;
   static constexpr const char* kName = "converter";
   static constexpr ParamSpec kTypeId = required_int("type_id", 0, 255, "Observed type_id.");
-  static constexpr ParamSpec kInput = int_table("input_resources", 0, 255, 0, "Items one conversion consumes.");
-  static constexpr ParamSpec kOutput = int_table("output_resources", 0, 255, 0, "Items one conversion produces.");
+  static constexpr ParamSpec kInput =
+      int_table("input_resources", 0, 255, 0, "Items one conversion consumes.");
+  static constexpr ParamSpec kOutput =
+      int_table("output_resources", 0, 255, 0, "Items one conversion produces.");
   static constexpr ParamSpec kMaxOutput =
-      int_param("max_output", -1, 1 << 20, 5, "No conversion starts while this many output items wait (-1: unlimited).");
+      int_param("max_output", -1, 1 << 20, 5,
+                "No conversion starts while this many output items wait (-1: unlimited).");
   static constexpr ParamSpec kConversionTicks =
       int_param("conversion_ticks", 0, 1 << 30, 1, "Steps one conversion takes.");
   static constexpr ParamSpec kCooldown =
@@ -45,8 +49,8 @@ struct ConverterConfig {
   static constexpr ParamSpec kColor = int_param("color", 0, 255, 0, "Observed colour.");
   static constexpr ParamSpec kParams[] = {kTypeId,          kInput,    kOutput,       kMaxOutput,
                                           kConversionTicks, kCooldown, kInitialItems, kColor};
-  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kColor, feature::kConverting,
-                                               feature::kInventoryBase};
+  static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kColor,
+                                               feature::kConverting, feature::kInventoryBase};
   static constexpr StatSpec kStats[] = {
       {"<item>.added", "items put in"},
       {"<item>.removed", "items taken out"},

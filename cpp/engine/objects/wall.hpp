@@ -17,7 +17,8 @@ struct WallConfig {
   static constexpr KindId kId = kinds::kWall;
   static constexpr const char* kName = "wall";
   static constexpr ParamSpec kTypeId = int_param("type_id", 0, 255, 1, "Observed type_id.");
-  static constexpr ParamSpec kSwappable = bool_param("swappable", false, "Whether swap can move it.");
+  static constexpr ParamSpec kSwappable =
+      bool_param("swappable", false, "Whether swap can move it.");
   static constexpr ParamSpec kParams[] = {kTypeId, kSwappable};
   static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kSwappable};
   static constexpr std::span<const StatSpec> kStats = {};

@@ -29,10 +29,12 @@ TokenEncoder::TokenEncoder(const Grid& grid, int obs_height, int obs_width, int 
   rows_ = 2 * radius_h + 1;
   cols_ = 2 * radius_w + 1;
   words_ = (rows_ * cols_ + 63) / 64;
-  rank_of_.assign(static_cast<std::size_t>(rows_ * cols_), 0);
+  rank_of_.assign(static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_), 0);
   map_width_ = grid.width();
-  const auto map_cells = static_cast<std::size_t>(grid.height()) * static_cast<std::size_t>(grid.width());
-  cache_fixed_ = map_cells * (static_cast<std::size_t>(words_) * sizeof(std::uint64_t) + 1) <= kMaxCacheBytes;
+  const auto map_cells =
+      static_cast<std::size_t>(grid.height()) * static_cast<std::size_t>(grid.width());
+  cache_fixed_ =
+      map_cells * (static_cast<std::size_t>(words_) * sizeof(std::uint64_t) + 1) <= kMaxCacheBytes;
   if (cache_fixed_) {
     fixed_masks_.assign(map_cells * static_cast<std::size_t>(words_), 0);
     fixed_ready_.assign(map_cells, 0);
@@ -52,8 +54,8 @@ TokenEncoder::TokenEncoder(const Grid& grid, int obs_height, int obs_width, int 
   });
   for (const Entry& entry : entries) {
     const int dc = -entry.neg_dc;
-    rank_of_[static_cast<std::size_t>((entry.dr + radius_h) * cols_ + dc + radius_w)] =
-        static_cast<std::uint8_t>(deltas_.size());
+    const int position = (entry.dr + radius_h) * cols_ + dc + radius_w;  // row-major in the window
+    rank_of_[static_cast<std::size_t>(position)] = static_cast<std::uint8_t>(deltas_.size());
     deltas_.push_back(entry.dr * grid.stride() + dc);
     locations_.push_back(static_cast<std::uint8_t>(((entry.dr + radius_h) << 4) | (dc + radius_w)));
   }
@@ -62,8 +64,11 @@ TokenEncoder::TokenEncoder(const Grid& grid, int obs_height, int obs_width, int 
 template <bool Fixed>
 void TokenEncoder::add_ranks(const Grid& grid, Location center, std::uint64_t* ranked) const {
   const std::uint64_t row_mask = (std::uint64_t{1} << cols_) - 1;
-  const auto first_col = static_cast<std::size_t>(center.c + grid.margin() - radius_w_);
-  const auto first_row = static_cast<std::size_t>(center.r + grid.margin() - radius_h_);
+  // Window corners are at least 0 in margin-padded coordinates (the margin covers the radius).
+  const int left = center.c + grid.margin() - radius_w_;
+  const int top = center.r + grid.margin() - radius_h_;
+  const auto first_col = static_cast<std::size_t>(left);
+  const auto first_row = static_cast<std::size_t>(top);
   const std::size_t words_per_row = grid.words_per_row();
   const std::uint64_t* words = (Fixed ? grid.fixed_bitmap() : grid.dynamic_bitmap()) +
                                first_row * words_per_row + (first_col >> 6);
@@ -80,55 +85,89 @@ void TokenEncoder::add_ranks(const Grid& grid, Location center, std::uint64_t* r
   }
 }
 
-EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* objects,
-                                  const StaticTokens* statics, Location center,
-                                  const GlobalTokens& globals, std::uint8_t* out) {
-  std::uint8_t* const end = out + static_cast<std::ptrdiff_t>(num_tokens_) * kTokenBytes;
-  ObsWriter writer{out, end, center_location_, 0};
-  writer.put(feature::kEpisodeCompletion, globals.episode_completion);
-  writer.put(feature::kLastAction, globals.last_action);
-  writer.put(feature::kLastActionArg, globals.last_action_arg);
-  writer.put(feature::kLastReward, globals.last_reward);
+const std::uint64_t* TokenEncoder::cached_fixed_ranks(const Grid& grid, Location center) {
+  if (grid.fixed_version() != fixed_version_) {
+    std::fill(fixed_ready_.begin(), fixed_ready_.end(), std::uint8_t{0});
+    fixed_version_ = grid.fixed_version();
+  }
+  const auto cell = static_cast<std::size_t>(center.r) * static_cast<std::size_t>(map_width_) +
+                    static_cast<std::size_t>(center.c);
+  std::uint64_t* const fixed = fixed_masks_.data() + cell * static_cast<std::size_t>(words_);
+  if (fixed_ready_[cell] == 0) {
+    std::uint64_t computed[kRankWords] = {0, 0, 0, 0};
+    add_ranks<true>(grid, center, computed);
+    std::copy(computed, computed + words_, fixed);
+    fixed_ready_[cell] = 1;
+  }
+  return fixed;
+}
+
+void TokenEncoder::occupied_ranks(const Grid& grid, Location center, std::uint64_t* ranked) {
+  if (cache_fixed_) {
+    const std::uint64_t* const fixed = cached_fixed_ranks(grid, center);
+    for (int w = 0; w < words_; ++w) ranked[w] |= fixed[w];
+  } else {
+    add_ranks<true>(grid, center, ranked);
+  }
+  add_ranks<false>(grid, center, ranked);
+}
+
+namespace {
+
+// Writes an object's cached tokens at `cursor` and returns the new cursor; a token that does not
+// fit before `end` is counted in `dropped`. When every token fits (the common case) the cursor
+// only advances under well predicted branches, never by a loaded count, so it does not wait on
+// loads.
+inline std::uint8_t* write_cached(const StaticTokens& cached, std::uint8_t location,
+                                  std::uint8_t* cursor, const std::uint8_t* end,
+                                  std::uint32_t& dropped) {
+  static_assert(StaticTokens::kMax == 2, "the fast path below writes up to two tokens");
+  constexpr std::ptrdiff_t kMaxBytes = std::ptrdiff_t{kTokenBytes} * StaticTokens::kMax;
+  if (end - cursor >= kMaxBytes) {
+    cursor[0] = location;
+    cursor[1] = cached.feature[0];
+    cursor[2] = cached.value[0];
+    cursor += 3;
+    if (cached.count == 2) {
+      cursor[0] = location;
+      cursor[1] = cached.feature[1];
+      cursor[2] = cached.value[1];
+      cursor += 3;
+    }
+    return cursor;
+  }
+  for (int i = 0; i < cached.count; ++i) {
+    if (cursor == end) {
+      ++dropped;
+      continue;
+    }
+    cursor[0] = location;
+    cursor[1] = cached.feature[i];
+    cursor[2] = cached.value[i];
+    cursor += 3;
+  }
+  return cursor;
+}
+
+}  // namespace
+
+void TokenEncoder::write_objects(const Grid& grid, const GridObject* const* objects,
+                                 const StaticTokens* statics, Location center,
+                                 const std::uint64_t* ranked, ObsWriter& writer) const {
   const std::ptrdiff_t center_index = grid.index(center);
   const Cell* const origin = grid.data() + center_index;
   const std::uint16_t* const info = grid.info() + center_index;
   const std::int32_t* const deltas = deltas_.data();
   const std::uint8_t* const locations = locations_.data();
-  // Pass 1: the window's occupied cells as a bitmask over scan ranks (bit i: the i-th cell of the
-  // scan order is occupied): the cached bits of the fixed objects (walls) around this centre, plus
-  // the few dynamic cells (agents, movable objects) from the grid's dynamic bitmap.
-  static_assert(kMaxWords <= 4, "the rank bitmask has four words");
-  std::uint64_t ranked[4] = {0, 0, 0, 0};
-  {
-    if (!cache_fixed_) {
-      add_ranks<true>(grid, center, ranked);
-    } else {
-      if (grid.fixed_version() != fixed_version_) {
-        std::fill(fixed_ready_.begin(), fixed_ready_.end(), std::uint8_t{0});
-        fixed_version_ = grid.fixed_version();
-      }
-      const auto cell = static_cast<std::size_t>(center.r) * static_cast<std::size_t>(map_width_) +
-                        static_cast<std::size_t>(center.c);
-      std::uint64_t* const fixed = fixed_masks_.data() + cell * static_cast<std::size_t>(words_);
-      if (fixed_ready_[cell] == 0) {
-        std::uint64_t computed[4] = {0, 0, 0, 0};
-        add_ranks<true>(grid, center, computed);
-        std::copy(computed, computed + words_, fixed);
-        fixed_ready_[cell] = 1;
-      }
-      for (int w = 0; w < words_; ++w) ranked[w] |= fixed[w];
-    }
-    add_ranks<false>(grid, center, ranked);
-  }
-  // Pass 2: tokens of the occupied cells in scan order; walls come from the cache without a look
-  // at the object. The cursor lives in a local (a register) and is handed to the writer only
-  // around virtual calls, so consecutive walls do not wait on a store to the writer.
+  const std::uint8_t* const end = writer.end;
+  // The cursor lives in a local (a register) and is handed to the writer only around virtual
+  // calls, so consecutive walls do not wait on a store to the writer.
   std::uint8_t* cursor = writer.cursor;
   std::uint32_t dropped = 0;
   for (int w = 0; w < words_; ++w) {
     std::uint64_t pending = ranked[w];
     while (pending != 0) {
-      const auto index = static_cast<std::size_t>(w * 64 + lowest_bit(pending));
+      const std::size_t index = static_cast<std::size_t>(w) * 64 + lowest_bit(pending);
       pending &= pending - 1;
       const std::int32_t delta = deltas[index];
       const std::uint16_t cell_info = info[delta];
@@ -142,33 +181,7 @@ EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* obj
       if ((cell_info & Grid::kObjectBit) == 0) continue;
       const auto code = static_cast<std::uint8_t>(cell_info >> 8);
       if (code != 0) {
-        const StaticTokens& cached = statics[code];
-        static_assert(StaticTokens::kMax == 2, "the fast path below writes up to two tokens");
-        if (end - cursor >= 3 * StaticTokens::kMax) {
-          // Room for every cached token: no per-token capacity checks. The cursor only advances
-          // under (well predicted) branches, never by a loaded count, so it does not wait on loads.
-          cursor[0] = location;
-          cursor[1] = cached.feature[0];
-          cursor[2] = cached.value[0];
-          cursor += 3;
-          if (cached.count == 2) {
-            cursor[0] = location;
-            cursor[1] = cached.feature[1];
-            cursor[2] = cached.value[1];
-            cursor += 3;
-          }
-          continue;
-        }
-        for (int i = 0; i < cached.count; ++i) {
-          if (cursor == end) {
-            ++dropped;
-            continue;
-          }
-          cursor[0] = location;
-          cursor[1] = cached.feature[i];
-          cursor[2] = cached.value[i];
-          cursor += 3;
-        }
+        cursor = write_cached(statics[code], location, cursor, end, dropped);
       } else {
         writer.cursor = cursor;
         writer.location = location;
@@ -179,6 +192,22 @@ EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* obj
   }
   writer.cursor = cursor;
   writer.dropped += dropped;
+}
+
+EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* objects,
+                                  const StaticTokens* statics, Location center,
+                                  const GlobalTokens& globals, std::uint8_t* out) {
+  std::uint8_t* const end =
+      out + static_cast<std::ptrdiff_t>(num_tokens_) * static_cast<std::ptrdiff_t>(kTokenBytes);
+  ObsWriter writer{out, end, center_location_, 0};
+  writer.put(feature::kEpisodeCompletion, globals.episode_completion);
+  writer.put(feature::kLastAction, globals.last_action);
+  writer.put(feature::kLastActionArg, globals.last_action_arg);
+  writer.put(feature::kLastReward, globals.last_reward);
+  // Pass 1: which scan ranks are occupied. Pass 2: their tokens, in scan order.
+  std::uint64_t ranked[kRankWords] = {0, 0, 0, 0};
+  occupied_ranks(grid, center, ranked);
+  write_objects(grid, objects, statics, center, ranked, writer);
   const auto written = static_cast<std::uint32_t>((writer.cursor - out) / 3);
   std::memset(writer.cursor, 0xFF, static_cast<std::size_t>(end - writer.cursor));
   return EncodeResult{written, writer.dropped};

@@ -38,12 +38,15 @@ class TokenEncoder {
   // `objects` is the game's object table (index 0 unused); `statics` the token cache that the
   // grid's static codes index (entry 0 unused). Not const: fills the per-centre cache of
   // fixed-object cells on first use (a game's encoder is used by one thread at a time).
-  EncodeResult encode(const Grid& grid, const GridObject* const* objects, const StaticTokens* statics,
-                      Location center, const GlobalTokens& globals, std::uint8_t* out);
+  EncodeResult encode(const Grid& grid, const GridObject* const* objects,
+                      const StaticTokens* statics, Location center, const GlobalTokens& globals,
+                      std::uint8_t* out);
 
  private:
   static constexpr int kMaxCells = (kMaxObsSide | 1) * (kMaxObsSide | 1);
   static constexpr int kMaxWords = (kMaxCells + 63) / 64;
+  static constexpr int kRankWords = 4;  // words of the scan-rank bitmask buffers
+  static_assert(kMaxWords <= kRankWords, "a window's scan ranks fit the rank bitmask");
   std::vector<std::int32_t> deltas_;     // in scan order: flat grid offset from the centre cell
   std::vector<std::uint8_t> locations_;  // in scan order: packed (row << 4) | col in the window
   std::vector<std::uint8_t> rank_of_;    // row-major window position (row * cols_ + col) -> rank
@@ -66,6 +69,16 @@ class TokenEncoder {
   // Most rows have no dynamic cell, so the per-bit loop rarely runs.
   template <bool Fixed>
   void add_ranks(const Grid& grid, Location center, std::uint64_t* ranked) const;
+  // The scan-rank bitmask of the fixed-object cells around `center`, from the cache (filled on
+  // first use, dropped when the grid's fixed set changes).
+  const std::uint64_t* cached_fixed_ranks(const Grid& grid, Location center);
+  // Pass 1 of encode(): ORs into `ranked` the scan ranks of the window's occupied cells.
+  void occupied_ranks(const Grid& grid, Location center, std::uint64_t* ranked);
+  // Pass 2 of encode(): the tokens of the cells set in `ranked`, in scan order; cached-token
+  // objects (walls) come from `statics` without a look at the object.
+  void write_objects(const Grid& grid, const GridObject* const* objects,
+                     const StaticTokens* statics, Location center, const std::uint64_t* ranked,
+                     ObsWriter& writer) const;
   std::uint8_t center_location_ = 0;
   int num_tokens_ = 0;
 };
