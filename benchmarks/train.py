@@ -96,10 +96,21 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="two small epochs (CI)")
     parser.add_argument("--agent", default="default", help="agent preset (default, fast)")
+    parser.add_argument(
+        "--devices",
+        default="cpu,cuda",
+        help="comma list of devices to measure; cuda is skipped (saying so) without a GPU",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     epochs, num_envs, batch = (3, 4, 1024) if args.quick else (8, 16, 8192)
-    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    devices = [device.strip() for device in args.devices.split(",") if device.strip()]
+    unknown = sorted(set(devices) - {"cpu", "cuda"})
+    if unknown:
+        parser.error(f"--devices: unknown {unknown}; expected cpu and/or cuda")
+    if "cuda" in devices and not torch.cuda.is_available():
+        print(json.dumps({"benchmark": "train", "skipped": "cuda", "why": "no CUDA device"}))
+        devices.remove("cuda")
     for device in devices:
         print(json.dumps(measure(device, args.agent, epochs, num_envs, batch)), flush=True)
 
