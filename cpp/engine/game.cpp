@@ -96,7 +96,7 @@ void Game::build_objects() {
   });
   visited_.assign(explores ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0,
                   0);
-  for (Agent* agent : agents_) visit(*agent);  // the start cell is never paid: rewards reset next
+  for (const Agent* agent : agents_) mark_visited(*agent);  // the start cell is never paid
   group_pool_.assign(config.context.groups.size(), 0.0f);
   group_size_.assign(config.context.groups.size(), 0);
   for (const Agent* agent : agents_) ++group_size_[agent->config().group_slot];
@@ -345,18 +345,21 @@ void Game::place(GridObject& object, Location loc) {
     grid_.set_static_code(loc, static_code_[object.id]);
     grid_.set_fixed(loc, fixed_[object.id] != 0);
   }
-  if (object.kind() == kinds::kAgent) visit(static_cast<Agent&>(object));
+  if (object.kind() == kinds::kAgent) {
+    auto& agent = static_cast<Agent&>(object);
+    if (mark_visited(agent)) agent.step_reward += agent.config().exploration_reward;
+  }
 }
 
-void Game::visit(Agent& agent) {
-  if (visited_.empty()) return;
+bool Game::mark_visited(const Agent& agent) {
+  if (visited_.empty()) return false;
   const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
   std::uint8_t& seen =
       visited_[agent.agent_index * cells + static_cast<std::size_t>(agent.loc.r) * grid_.width() +
                agent.loc.c];
-  if (seen != 0) return;
+  const bool first = seen == 0;
   seen = 1;
-  agent.step_reward += agent.config().exploration_reward;
+  return first;
 }
 
 void Game::lift(const GridObject& object) {

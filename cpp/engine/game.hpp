@@ -111,8 +111,9 @@ class Game {
   // Grid bookkeeping of one object: put it on / take it off its cell (and the token-cache code).
   void place(GridObject& object, Location loc);
   void lift(const GridObject& object);
-  // Marks the agent's cell visited; pays its exploration_reward the first time in the episode.
-  void visit(Agent& agent);
+  // Marks the agent's cell visited this episode; true the first time (only while visits are
+  // tracked, i.e. some agent pays an exploration_reward).
+  bool mark_visited(const Agent& agent);
 
   std::shared_ptr<const CompiledConfig> config_;
   std::shared_ptr<const MapData> map_;
