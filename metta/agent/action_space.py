@@ -91,6 +91,19 @@ class ActionSpace:
             action_arg = torch.where(action_type == self.rotate_type, turn, action_arg)
         return self.offsets[safe_type] + action_arg
 
+    def engine_order(self, log_probs: torch.Tensor, heading: torch.Tensor | None) -> torch.Tensor:
+        """``log_probs [N, A]`` over the policy's logits -> the same numbers in the engine's order,
+        where column ``offset[type] + arg`` is the engine pair (type, arg) and ``rotate`` args are
+        absolute orientations. Without a heading (or relative turns) the orders are the same."""
+        if heading is None or self.rotate_type < 0:
+            return log_probs
+        rotate = int(self.offsets[self.rotate_type])
+        turns = (self.to_clockwise.view(1, 4) - heading.view(-1, 1)) % 4  # [N, 4] per orientation
+        columns = torch.arange(self.num_logits, device=log_probs.device).expand(len(heading), -1)
+        columns = columns.clone()
+        columns[:, rotate : rotate + 4] = rotate + turns
+        return log_probs.gather(1, columns)
+
     def to_action(
         self, logit_index: torch.Tensor, heading: torch.Tensor | None = None
     ) -> torch.Tensor:

@@ -236,7 +236,9 @@ class MettaAgent(nn.Module):
 
         Returns ``(action [BT, 2] int32, logprob [BT], entropy [BT], value [BT, 1],
         log_probs [BT, A])``; actions are sampled when ``action`` is None, else evaluated
-        (``sample_actions`` / ``evaluate_actions`` on the ``_action_`` logits).
+        (``sample_actions`` / ``evaluate_actions`` on the ``_action_`` logits). ``log_probs`` are
+        in the engine's action order (``ActionSpace.engine_order``: absolute ``rotate`` args), so
+        a teacher's distribution or action compares with them whatever view either one uses.
         ``state`` (``lstm_h``/``lstm_c`` of ``[L, B, H]`` or None for zeros) is updated in place
         with the detached final state. ``dones`` (``[B, T]`` or ``[N]``, True where the
         observation starts a new episode) zeroes the LSTM state of those rows before the step.
@@ -285,6 +287,8 @@ class MettaAgent(nn.Module):
                 )
             chosen = action.reshape(batch * time, 2).to(torch.int32)
             logprob, entropy, log_probs = self.evaluate_actions(logits, chosen, heading)
+        if self.action_space is not None:
+            log_probs = self.action_space.engine_order(log_probs, heading)
         return chosen, logprob, entropy, value, log_probs
 
     def _action_log_probs(self, logits: torch.Tensor, heading: torch.Tensor | None) -> torch.Tensor:

@@ -88,6 +88,8 @@ class Minibatch:
     lstm_h: torch.Tensor | None = None
     """The rollout LSTM state each segment started from, ``[layers, B, hidden]``."""
     lstm_c: torch.Tensor | None = None
+    teacher_actions: torch.Tensor | None = None
+    """A scripted teacher's engine actions on the same states, ``[B, H, 2]`` (None without one)."""
 
     @property
     def episode_ends(self) -> torch.Tensor:
@@ -157,6 +159,7 @@ class Experience:
         prio_beta: float = 0.6,
         sampling: Literal["prioritized", "shuffle"] = "prioritized",
         reset_lstm_on_done: bool = False,
+        teacher_actions: bool = False,
     ) -> None:
         self.device = torch.device(device)
         agents_per_batch = total_agents if agents_per_batch is None else agents_per_batch
@@ -211,6 +214,9 @@ class Experience:
         self.terminals = torch.zeros(**scalar)
         self.truncations = torch.zeros(**scalar)
         self.ratio = torch.ones(**scalar)
+        self.teacher_actions: torch.Tensor | None = None
+        if teacher_actions:
+            self.teacher_actions = torch.zeros_like(self.actions)
         self._advantages: torch.Tensor | None = None
 
         self._batch_sizes = {
@@ -305,11 +311,13 @@ class Experience:
         env_id: slice,
         *,
         lstm_state: tuple[torch.Tensor, torch.Tensor] | None = None,
+        teacher_actions: torch.Tensor | None = None,
     ) -> int:
         """Writes one time step of the recv batch ``env_id``; returns its number of agents.
 
         Every agent of the batch is stored: segments are whole rows, so there is no mask.
-        ``lstm_state`` replaces the batch's stored state.
+        ``lstm_state`` replaces the batch's stored state. ``teacher_actions`` are required when
+        the buffer keeps them (``teacher_actions=True``) and refused otherwise.
         """
         start = self.batch_start(env_id)
         if self.ready_for_training:
@@ -321,8 +329,16 @@ class Experience:
             raise ValueError(
                 f"Experience.store: obs has {obs.shape[0]} rows, the batch has {n} agents"
             )
+        if (teacher_actions is None) != (self.teacher_actions is None):
+            raise ValueError(
+                "Experience.store: teacher_actions must be given exactly when the buffer keeps "
+                f"them (Experience(teacher_actions={self.teacher_actions is not None}))"
+            )
         row, t = self._batch_row[start], self._batch_t[start]
         rows = slice(row, row + n)
+        if self.teacher_actions is not None and teacher_actions is not None:
+            target = self.teacher_actions[rows, t]
+            target.copy_(teacher_actions.reshape(target.shape), non_blocking=True)
         self.obs[rows, t].copy_(obs, non_blocking=True)
         self.actions[rows, t].copy_(actions.reshape(self.actions[rows, t].shape), non_blocking=True)
         self.logprobs[rows, t].copy_(logprobs.reshape(n), non_blocking=True)
@@ -516,6 +532,7 @@ class Experience:
             # from zero states.
             lstm_h=self._segment_state(self.segment_lstm_h, indices),
             lstm_c=self._segment_state(self.segment_lstm_c, indices),
+            teacher_actions=None if self.teacher_actions is None else self.teacher_actions[indices],
         )
 
     def _segment_state(self, states: torch.Tensor, indices: torch.Tensor) -> torch.Tensor | None:

@@ -1,4 +1,5 @@
-"""``Kickstarter``: distillation from frozen teacher policies during early training.
+"""``Kickstarter``: distillation from frozen teacher policies (or a scripted teacher) during early
+training.
 
 For each teacher i with coefficients (c_a,i, c_v,i) and the anneal factor f(agent_step)::
 
@@ -6,11 +7,13 @@ For each teacher i with coefficients (c_a,i, c_v,i) and the anneal factor f(agen
     ks_value  = sum_i f * c_v,i * mean_n( (V_teacher,i(x_n) - V_student(x_n))^2 )
 
 f is 1 until ``kickstart_steps * (1 - anneal_ratio)``, then falls linearly to 0 at
-``kickstart_steps``; after that both terms are 0. The value error compares ``[BT]`` with
-``[BT]`` (never broadcast to ``[BT, BT]``); each teacher's action term is scaled by that
-teacher's own coefficient, not the running sum; teachers run in eval mode under ``no_grad`` with
-frozen parameters; the config is not mutated; teachers are initialised to the environment only
-when ``features`` are given (initialising without them would fail).
+``kickstart_steps``; after that both terms are 0. A scripted teacher (``scripted_teacher``, one
+engine action a*_n per state) adds ``f * c_s * mean_n( -log p_student(a*_n|x_n) )`` to ks_action.
+The value error compares ``[BT]`` with ``[BT]`` (never broadcast to ``[BT, BT]``); each
+teacher's action term is scaled by that teacher's own coefficient, not the running sum; teachers
+run in eval mode under ``no_grad`` with frozen parameters; the config is not mutated; teachers
+are initialised to the environment only when ``features`` are given (initialising without them
+would fail).
 """
 
 from __future__ import annotations
@@ -76,7 +79,13 @@ class Kickstarter:
                     value_loss_coef=teacher_config.value_loss_coef,
                 )
             )
-        self.enabled = bool(self.teachers)
+        self.scripted_teacher = config.scripted_teacher
+        self.scripted_action_loss_coef = config.scripted_action_loss_coef
+        offsets = [0]
+        for value in self.max_action_args[:-1]:
+            offsets.append(offsets[-1] + value + 1)
+        self._offsets = torch.tensor(offsets, dtype=torch.long, device=self.device)
+        self.enabled = bool(self.teachers) or self.scripted_teacher is not None
 
     def _prepare(self, policy: nn.Module, features: dict[str, Any] | None) -> nn.Module:
         if not isinstance(policy, nn.Module):
@@ -104,24 +113,40 @@ class Kickstarter:
         student_value: torch.Tensor,
         obs: torch.Tensor,
         teacher_lstm_state: list[PolicyState] | None = None,
+        teacher_actions: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(ks_action, ks_value)`` for student log-probs ``[N, A]`` and values ``[N]`` on ``obs``.
+        """``(ks_action, ks_value)`` for student log-probs ``[N, A]`` (in the engine's action
+        order, as ``MettaAgent.forward`` returns them) and values ``[N]`` on ``obs``.
 
         Teachers see the same observations from a zero recurrent state unless
-        ``teacher_lstm_state`` gives one ``PolicyState`` per teacher.
+        ``teacher_lstm_state`` gives one ``PolicyState`` per teacher. ``teacher_actions``
+        (``[N, 2]`` engine pairs) are the scripted teacher's actions on those states; they are
+        needed when a scripted teacher is configured.
         """
         zero = torch.zeros((), device=student_log_probs.device)
         if not self.enabled or agent_step > self.kickstart_steps:
             return zero, zero.clone()
         factor = self.anneal_factor_at(agent_step)
         self.anneal_factor = factor
+        ks_action = zero
+        if self.scripted_teacher is not None:
+            if teacher_actions is None:
+                raise ValueError(
+                    f"Kickstarter.loss: the scripted teacher {self.scripted_teacher!r} is "
+                    "configured but no teacher_actions were given"
+                )
+            ks_action = (
+                factor
+                * self.scripted_action_loss_coef
+                * self._imitation(student_log_probs, teacher_actions)
+            )
         states = teacher_lstm_state or [PolicyState() for _ in self.teachers]
         if len(states) != len(self.teachers):
             raise ValueError(
                 f"Kickstarter.loss: {len(states)} teacher states for {len(self.teachers)} teachers"
             )
         student_value = student_value.reshape(-1)
-        ks_action, ks_value = zero, zero.clone()
+        ks_value = zero.clone()
         for teacher, state in zip(self.teachers, states, strict=True):
             with torch.no_grad():
                 _, _, _, teacher_value, teacher_log_probs = teacher.policy(obs, state)
@@ -136,6 +161,22 @@ class Kickstarter:
             ks_action = ks_action + factor * teacher.action_loss_coef * cross_entropy
             ks_value = ks_value + factor * teacher.value_loss_coef * value_error
         return ks_action, ks_value
+
+    def _imitation(
+        self, student_log_probs: torch.Tensor, teacher_actions: torch.Tensor
+    ) -> torch.Tensor:
+        """Mean of ``-log p_student(teacher action)`` over the rows the teacher labelled (rows
+        with a negative action type carry no label)."""
+        actions = teacher_actions.reshape(-1, 2).to(student_log_probs.device).long()
+        if actions.shape[0] != student_log_probs.shape[0]:
+            raise ValueError(
+                f"Kickstarter: {actions.shape[0]} teacher actions for "
+                f"{student_log_probs.shape[0]} rows of student log-probs"
+            )
+        labelled = actions[:, 0] >= 0
+        index = self._offsets.to(actions.device)[actions[:, 0].clamp(min=0)] + actions[:, 1]
+        log_likelihood = student_log_probs.gather(1, index.clamp(min=0).unsqueeze(1)).squeeze(1)
+        return -(log_likelihood * labelled).sum() / labelled.sum().clamp(min=1)
 
     def state_dict(self) -> dict[str, Any]:
         """Anneal factor and teacher URIs (the teachers' weights live in their own checkpoints)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import torch
@@ -33,11 +33,21 @@ if TYPE_CHECKING:
     from metta.rl.experience import Experience
 
 __all__ = [
+    "ScriptedTeacher",
     "accumulate_rollout_stats",
     "collect_rollout",
     "perform_rollout_step",
     "summarize_rollout_stats",
 ]
+
+
+class ScriptedTeacher(Protocol):
+    """A scripted player that labels the states the policy reaches (``ExplorerTeam`` is one):
+    row g of ``actions()`` is game g's engine action; ``restart(g)`` when game g's episode ends."""
+
+    def restart(self, game: int) -> None: ...
+
+    def actions(self) -> Any: ...
 
 
 @contextmanager
@@ -68,11 +78,13 @@ def perform_rollout_step(
     experience: Experience,
     device: torch.device | str,
     timer: Stopwatch | None = None,
+    teacher: ScriptedTeacher | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Runs one recv -> act -> store -> send exchange; returns (agent steps taken, infos).
 
     The step count is the number of active agents (``mask.sum()``). Timers: ``_rollout.env``
-    (recv and send) and ``_rollout.inference`` (the forward pass).
+    (recv and send), ``_rollout.inference`` (the forward pass) and ``_rollout.teacher`` (a
+    scripted ``teacher``'s actions on the received states, stored with the step).
     """
     device = torch.device(device)
     with _timed(timer, "_rollout.env"):
@@ -90,6 +102,14 @@ def perform_rollout_step(
     env_slice = _env_slice(env_id)
     start = experience.batch_start(env_slice)
     num_steps = int(np.asarray(mask).sum())
+    teacher_actions = None
+    if teacher is not None:
+        with _timed(timer, "_rollout.teacher"):
+            for info in infos:
+                teacher.restart(int(info["env_id"]))
+            teacher_actions = torch.as_tensor(teacher.actions()[env_slice]).to(
+                device, non_blocking=True
+            )
 
     obs_host = torch.as_tensor(obs)
     obs_device = obs_host.to(device, non_blocking=True)
@@ -114,7 +134,7 @@ def perform_rollout_step(
     stored_obs = obs_host if experience.obs.device.type == "cpu" else obs_device
     experience.store(
         stored_obs, actions, logprobs, rewards_device, terminals_device, truncations_device,
-        values, env_slice, lstm_state=new_state,
+        values, env_slice, lstm_state=new_state, teacher_actions=teacher_actions,
     )  # fmt: skip
     with _timed(timer, "_rollout.env"):
         env.send(actions.to(torch.int32).cpu().numpy())
@@ -127,6 +147,7 @@ def collect_rollout(
     experience: Experience,
     device: torch.device | str,
     timer: Stopwatch | None = None,
+    teacher: ScriptedTeacher | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """``reset_for_rollout`` then ``perform_rollout_step`` until the buffer is full.
 
@@ -135,7 +156,7 @@ def collect_rollout(
     experience.reset_for_rollout()
     agent_steps, infos = 0, []
     while not experience.ready_for_training:
-        steps, step_infos = perform_rollout_step(agent, env, experience, device, timer)
+        steps, step_infos = perform_rollout_step(agent, env, experience, device, timer, teacher)
         agent_steps += steps
         infos.extend(step_infos)
     return agent_steps, infos

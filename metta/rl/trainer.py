@@ -50,6 +50,7 @@ from metta.rl.trainer_checkpoint import (
 from metta.rl.trainer_config import TrainerConfig, TrainerPaths
 from metta.rl.training_phase import train_on_experience
 from metta.rl.update import gradient_stats
+from metta.sim.explorer import ExplorerTeam
 from metta.sim.simulation import Simulation, SimulationSuite, suite_scores
 from metta.sim.simulation_config import SingleEnvSimulationConfig
 from metta.sim.stats_db import EvalStatsDB
@@ -159,12 +160,19 @@ class _Run:
             self.env.max_action_args,
             features=self.env.driver_env.get_observation_features(),
         )
+        scripted = cfg.kickstart.scripted_teacher
+        self.teacher = (
+            ExplorerTeam(self.env, altars_only=scripted == "navigation_explorer_altars")
+            if scripted is not None
+            else None
+        )
         self.timer = Stopwatch(logger)
         if checkpoint is not None:
             self._resume()
         self.experience = Experience.from_trainer_config(
-            cfg, self.env, self.device, self.agent.hidden_size, self.agent.core_num_layers
-        )
+            cfg, self.env, self.device, self.agent.hidden_size, self.agent.core_num_layers,
+            teacher_actions=self.teacher is not None,
+        )  # fmt: skip
         self.policy: torch.nn.Module = (
             DistributedMettaAgent(self.agent, self.device)
             if self.context.distributed
@@ -233,7 +241,7 @@ class _Run:
         started = time.monotonic()
         with self.timer("_rollout"):
             steps, infos = collect_rollout(
-                self.policy, self.env, self.experience, self.device, self.timer
+                self.policy, self.env, self.experience, self.device, self.timer, self.teacher
             )
         self.agent_step += steps * self.context.world_size
         raw: dict[str, Any] = {}

@@ -212,6 +212,15 @@ class KickstartConfig(_Config):
     """Agent steps after which the kickstart terms are 0."""
     additional_teachers: list[KickstartTeacherConfig] | None = None
     """More teachers, each with its own coefficients."""
+    scripted_teacher: Literal["navigation_explorer", "navigation_explorer_altars"] | None = None
+    """A scripted teacher that plays along in every training game (single-agent games only):
+    ``navigation_explorer`` is ``metta.sim.explorer.NavigationExplorer``, which sees only the
+    agent's observation window. The policy still chooses every action; the teacher's action on
+    each state the policy reaches is a target (DAgger-style imitation), annealed like the rest.
+    ``navigation_explorer_altars`` labels only the states where the explorer is heading for an
+    altar it has seen (its exploring moves depend on a map memory the policy lacks)."""
+    scripted_action_loss_coef: float = Field(default=1.0, ge=0)
+    """Weight of the scripted teacher's term, ``-log p_student(teacher action)``."""
 
     def teachers(self) -> list[KickstartTeacherConfig]:
         """All teachers (additional_teachers, then teacher_uri) as new objects; config unchanged."""

@@ -161,8 +161,9 @@ def process_minibatch_update(
     ks_action, ks_value = zero, zero
     if kickstarter is not None:
         ks_action, ks_value = kickstarter.loss(
-            agent_step, full_log_probs, new_values.reshape(-1), minibatch.obs
-        )
+            agent_step, full_log_probs, new_values.reshape(-1), minibatch.obs,
+            teacher_actions=minibatch.teacher_actions,
+        )  # fmt: skip
 
     loss = (
         pg_loss

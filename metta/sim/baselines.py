@@ -28,7 +28,7 @@ import numpy.typing as npt
 from metta.mettagrid.env_config import EnvConfig
 from metta.mettagrid.environment import CurriculumVecEnv, Environment
 from metta.mettagrid.game_view import GameView
-from metta.sim.explorer import NavigationExplorer
+from metta.sim.explorer import ExplorerTeam
 from metta.sim.grid_search import (
     ORIENTATION_OFFSETS,
     UNREACHABLE,
@@ -278,20 +278,15 @@ class _RandomPlayer:
 class _ExplorerPlayer:
     """Plays a NavigationExplorer in every game: it sees only each agent's observation window."""
 
-    def __init__(self, num_envs: int) -> None:
-        self._games: list[tuple[NavigationExplorer, GameView] | None] = [None] * num_envs
+    def __init__(self, env: CurriculumVecEnv) -> None:
+        self._team = ExplorerTeam(env)
 
     def begin(self, game: int, view: GameView) -> None:
-        self._games[game] = (NavigationExplorer(view), view)
+        del view
+        self._team.restart(game)
 
     def act(self) -> npt.NDArray[np.int32]:
-        actions = []
-        for game, entry in enumerate(self._games):
-            if entry is None:
-                raise RuntimeError(f"game {game} has no explorer")
-            explorer, view = entry
-            actions.append(explorer.action(view))
-        return np.array(actions, dtype=np.int32)
+        return self._team.actions()
 
     def ceiling(self, game: int) -> int | None:
         del game
@@ -371,7 +366,7 @@ def _episodes(
         player: _Player = (
             _OraclePlayer(games)
             if kind == "oracle"
-            else _ExplorerPlayer(games)
+            else _ExplorerPlayer(env)
             if kind == "explorer"
             else _RandomPlayer(env, seed)
         )

@@ -10,6 +10,8 @@ observing agent can reasonably hope for there.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import numpy.typing as npt
 
@@ -25,7 +27,7 @@ from metta.sim.grid_search import (
     single_agent,
 )
 
-__all__ = ["NavigationExplorer"]
+__all__ = ["ExplorerTeam", "NavigationExplorer"]
 
 
 class NavigationExplorer:
@@ -47,6 +49,8 @@ class NavigationExplorer:
         self._hearts = np.zeros(shape, dtype=np.int64)
         """Hearts last seen in each known altar cell (0 elsewhere)."""
         self._half = (view.obs_height // 2, view.obs_width // 2)
+        self.heading_for_altar = False
+        """Whether the last action was on the way to (or collecting from) a known altar."""
 
     @property
     def known_cells(self) -> int:
@@ -58,12 +62,19 @@ class NavigationExplorer:
         state = self._observe(view)
         free = self._known & ~self._blocked
         free[state[1:]] = True
-        dist = distances(free, state)
-        target = self._nearest_pickup(dist)
-        if target is not None:
-            path = shortest_path(dist, target, self._actions)
-            return path[0] if path else self._actions.get_output
-        target = self._nearest_frontier(dist, free)
+        pickups = self._pickup_states()
+        if pickups.any():
+            dist = distances(free, state, until=pickups)
+            target = _nearest(dist, pickups)
+            if target is not None:
+                self.heading_for_altar = True
+                path = shortest_path(dist, target, self._actions)
+                return path[0] if path else self._actions.get_output
+        self.heading_for_altar = False
+        frontier = self._frontier_states(free)
+        frontier[state] = False  # arriving at a frontier state must take a step
+        dist = distances(free, state, until=frontier)
+        target = _nearest(dist, frontier)
         if target is None:
             return self._actions.noop
         return shortest_path(dist, target, self._actions)[0]
@@ -87,36 +98,80 @@ class NavigationExplorer:
                 self._hearts[r, c] = int(obj.get("inv:heart", 0))
         return int(agent["agent:orientation"]), row, col
 
-    def _nearest_pickup(self, dist: npt.NDArray[np.int32]) -> State | None:
-        """The closest reachable state facing a known altar that still holds hearts."""
+    def _pickup_states(self) -> npt.NDArray[np.bool_]:
+        """[orientation, row, col]: the states facing a known altar that still holds hearts."""
         height, width = self._hearts.shape
-        best: tuple[int, State] | None = None
+        states = np.zeros((4, height, width), dtype=bool)
         for r, c in zip(*np.nonzero(self._hearts > 0), strict=True):
             for o, (dr, dc) in enumerate(ORIENTATION_OFFSETS):
                 pr, pc = int(r) - dr, int(c) - dc
-                if 0 <= pr < height and 0 <= pc < width and dist[o, pr, pc] != UNREACHABLE:
-                    candidate = (int(dist[o, pr, pc]), (o, pr, pc))
-                    if best is None or candidate < best:
-                        best = candidate
-        return None if best is None else best[1]
+                if 0 <= pr < height and 0 <= pc < width:
+                    states[o, pr, pc] = True
+        return states
 
-    def _nearest_frontier(
-        self, dist: npt.NDArray[np.int32], free: npt.NDArray[np.bool_]
-    ) -> State | None:
-        """The closest reachable state, other than the current one, that stands on a known free
-        cell facing an unseen one: arriving there, a step forward explores."""
+    def _frontier_states(self, free: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """[orientation, row, col]: the states on a known free cell facing an unseen one, where
+        a step forward explores."""
         height, width = free.shape
         unknown = np.pad(~self._known, 1, constant_values=False)
-        facing_unknown = np.stack(
+        return np.stack(
             [
                 free & unknown[1 + dr : 1 + dr + height, 1 + dc : 1 + dc + width]
                 for dr, dc in ORIENTATION_OFFSETS
             ]
         )
-        never = np.iinfo(np.int32).max
-        steps = np.where((dist > 0) & facing_unknown, dist, never)
-        flat = int(np.argmin(steps))
-        if steps.flat[flat] == never:
-            return None
-        o, r, c = np.unravel_index(flat, steps.shape)
-        return int(o), int(r), int(c)
+
+
+def _nearest(dist: npt.NDArray[np.int32], targets: npt.NDArray[np.bool_]) -> State | None:
+    """The reachable target state with the fewest steps (ties: the lowest (o, row, col))."""
+    never = np.iinfo(np.int32).max
+    steps = np.where(targets & (dist != UNREACHABLE), dist, never)
+    flat = int(np.argmin(steps))
+    if steps.flat[flat] == never:
+        return None
+    o, r, c = np.unravel_index(flat, steps.shape)
+    return int(o), int(r), int(c)
+
+
+class _Games(Protocol):
+    """What ``ExplorerTeam`` needs of a vector env: its games and a view of each."""
+
+    @property
+    def num_envs(self) -> int: ...
+
+    def game_view(self, game: int) -> GameView: ...
+
+
+class ExplorerTeam:
+    """One ``NavigationExplorer`` per game of a vector env of single-agent games.
+
+    ``actions()`` gives every game's next engine action (row g is game g's agent). When a game
+    starts a new episode, call ``restart(game)`` before the next ``actions()``: the explorer
+    forgets the old map and reads the new one's size. Used to play the explorer as a baseline
+    and as a scripted teacher during training.
+    """
+
+    def __init__(self, env: _Games, *, altars_only: bool = False) -> None:
+        self._altars_only = altars_only
+        self._views = [env.game_view(game) for game in range(env.num_envs)]
+        for view in self._views:
+            if view.num_agents != 1:
+                raise ValueError(
+                    f"ExplorerTeam: only single-agent games are supported, the env has "
+                    f"{view.num_agents} agents per game"
+                )
+        self._explorers = [NavigationExplorer(view) for view in self._views]
+
+    def restart(self, game: int) -> None:
+        """Forgets game ``game``'s map: its explorer starts afresh on the current episode."""
+        self._explorers[game] = NavigationExplorer(self._views[game])
+
+    def actions(self) -> npt.NDArray[np.int32]:
+        """``[num_envs, 2]`` engine actions (type, arg), one per game; with ``altars_only``,
+        (-1, -1) where the explorer is exploring rather than heading for a known altar."""
+        actions = np.empty((len(self._views), 2), dtype=np.int32)
+        for game, (explorer, view) in enumerate(zip(self._explorers, self._views, strict=True)):
+            actions[game] = explorer.action(view)
+            if self._altars_only and not explorer.heading_for_altar:
+                actions[game] = -1
+        return actions

@@ -71,30 +71,30 @@ class NavigationActions:
         )
 
 
-def _shift(cells: npt.NDArray[np.bool_], dr: int, dc: int) -> npt.NDArray[np.bool_]:
-    """``cells`` moved by (dr, dc): out[r + dr, c + dc] = cells[r, c]; cells leaving are dropped."""
-    height, width = cells.shape
-    out = np.zeros_like(cells)
-    out[max(dr, 0) : height + min(dr, 0), max(dc, 0) : width + min(dc, 0)] = cells[
-        max(-dr, 0) : height + min(-dr, 0), max(-dc, 0) : width + min(-dc, 0)
-    ]
-    return out
-
-
-def distances(free: npt.NDArray[np.bool_], start: State) -> npt.NDArray[np.int32]:
+def distances(
+    free: npt.NDArray[np.bool_], start: State, until: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.int32]:
     """Fewest steps from ``start`` to every state, as an [orientation, row, col] array
-    (UNREACHABLE where none): a breadth-first search, one whole frontier per numpy pass."""
+    (UNREACHABLE where none): a breadth-first search, one whole frontier per numpy pass.
+
+    With ``until`` (a boolean [orientation, row, col] array), the search stops after the first
+    level that reaches one of those states: every state up to that distance is exact, farther
+    ones are UNREACHABLE."""
     dist = np.full((4, *free.shape), UNREACHABLE, dtype=np.int32)
     frontier = np.zeros(dist.shape, dtype=bool)
     dist[start] = 0
     frontier[start] = True
     step = 0
-    while frontier.any():
+    while frontier.any() and not (until is not None and (frontier & until).any()):
         step += 1
-        # Rotating reaches the other orientations of a cell; moving keeps the orientation.
+        # Rotating reaches the other orientations of a cell; moving forward or backward keeps
+        # the orientation and changes the row (orientations 0, 1) or the column (2, 3).
         reached = np.repeat(frontier.any(axis=0)[None], 4, axis=0)
-        for o, (dr, dc) in enumerate(ORIENTATION_OFFSETS):
-            reached[o] |= _shift(frontier[o], dr, dc) | _shift(frontier[o], -dr, -dc)
+        vertical, horizontal = frontier[:2], frontier[2:]
+        reached[:2, 1:, :] |= vertical[:, :-1, :]
+        reached[:2, :-1, :] |= vertical[:, 1:, :]
+        reached[2:, :, 1:] |= horizontal[:, :, :-1]
+        reached[2:, :, :-1] |= horizontal[:, :, 1:]
         frontier = reached & free[None] & (dist == UNREACHABLE)
         dist[frontier] = step
     return dist

@@ -129,3 +129,30 @@ def test_the_small_preset_survives_a_checkpoint_round_trip(room, tmp_path) -> No
         theirs = loaded(tokens, action=actions)
     for x, y in zip(mine[1:], theirs[1:], strict=True):
         torch.testing.assert_close(x, y)
+
+
+def test_engine_order_puts_absolute_orientations_in_the_rotate_columns() -> None:
+    space = ActionSpace(["noop", "move", "rotate"], [0, 1, 3], torch.device("cpu"))
+    # Policy columns: noop_0, move_0, move_1, rotate_0..3 (turns: keep, right, about, left).
+    log_probs = torch.tensor([[0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 13.0]]).repeat(2, 1)
+    facing_right = CLOCKWISE_FROM_ORIENTATION[RIGHT]
+    ordered = space.engine_order(
+        log_probs, torch.tensor([CLOCKWISE_FROM_ORIENTATION[UP], facing_right])
+    )
+    # Facing up, engine orientations up, down, left, right are turns keep, about, left, right.
+    assert ordered[0].tolist() == [0.0, 1.0, 2.0, 10.0, 12.0, 13.0, 11.0]
+    # Facing right: up is a left turn, down a right turn, left about, right keep.
+    assert ordered[1].tolist() == [0.0, 1.0, 2.0, 13.0, 11.0, 12.0, 10.0]
+    assert space.engine_order(log_probs, None) is log_probs
+
+
+def test_forward_log_probs_are_in_engine_order(room) -> None:
+    policy = make_policy(room, egocentric_config(), seed=0)
+    obs, _ = room.reset(seed=1)
+    obs, *_ = room.step(np.array([[2, RIGHT]], dtype=np.int32))
+    with torch.no_grad():
+        _, logprob, _, _, log_probs = policy(
+            torch.from_numpy(obs), action=torch.tensor([[[2, DOWN]]])
+        )
+    space = ActionSpace(room.action_names, room.max_action_args, torch.device("cpu"))
+    assert torch.allclose(logprob, log_probs[:, int(space.offsets[2]) + DOWN])

@@ -297,3 +297,35 @@ def test_cpu_offload_keeps_obs_on_host():
     mb = next(exp.iter_minibatches())
     assert exp.obs.device.type == "cpu"
     assert torch.equal(mb.obs, exp.obs[mb.indices])
+
+
+def test_teacher_actions_are_stored_with_their_step_and_reach_the_minibatch():
+    exp = make(teacher_actions=True)
+    for step in range(exp.bptt_horizon * 2):
+        n = 2
+        teacher = torch.tensor([[1, step % 3], [2, (step + 1) % 3]], dtype=torch.int32)
+        zeros = torch.zeros(n)
+        exp.store(
+            obs=torch.zeros((n, 3, 3), dtype=torch.uint8), actions=torch.zeros((n, 2)),
+            logprobs=zeros, rewards=zeros, terminals=zeros, truncations=zeros, values=zeros,
+            env_id=slice(0, 2), teacher_actions=teacher,
+        )  # fmt: skip
+    assert exp.teacher_actions[0, :, 1].tolist() == [0, 1, 2, 0]  # agent 0, first segment
+    assert exp.teacher_actions[1, :, 1].tolist() == [1, 2, 0, 1]  # agent 1
+    assert exp.teacher_actions[2, :, 1].tolist() == [1, 2, 0, 1]  # agent 0, second segment
+    advantages = torch.zeros(exp.segments, exp.bptt_horizon)
+    for mb in exp.iter_minibatches(advantages, prio_alpha=0.0, prio_beta=0.6):
+        assert torch.equal(mb.teacher_actions, exp.teacher_actions[mb.indices])
+    assert next(make().iter_minibatches(advantages, 0.0, 0.6)).teacher_actions is None
+
+
+def test_teacher_actions_are_required_exactly_when_kept():
+    step = {
+        "obs": torch.zeros((2, 3, 3), dtype=torch.uint8), "actions": torch.zeros((2, 2)),
+        "logprobs": torch.zeros(2), "rewards": torch.zeros(2), "terminals": torch.zeros(2),
+        "truncations": torch.zeros(2), "values": torch.zeros(2), "env_id": slice(0, 2),
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="teacher_actions must be given exactly when"):
+        make(teacher_actions=True).store(**step)
+    with pytest.raises(ValueError, match="teacher_actions must be given exactly when"):
+        make().store(**step, teacher_actions=torch.zeros((2, 2)))

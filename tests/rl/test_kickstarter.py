@@ -193,3 +193,49 @@ def test_minibatch_update_adds_the_kickstart_terms():
     assert with_ks.stats()["ks_action_loss"] == pytest.approx(action_term.item(), rel=1e-5)
     assert with_ks.stats()["ks_value_loss"] == pytest.approx(value_term.item(), rel=1e-5)
     assert (loss_ks - loss).item() == pytest.approx((action_term + value_term).item(), rel=1e-4)
+
+
+def test_scripted_teacher_term_is_the_annealed_log_loss_of_its_actions():
+    cfg = KickstartConfig(
+        scripted_teacher="navigation_explorer", scripted_action_loss_coef=2.0,
+        kickstart_steps=100, anneal_ratio=0.5,
+    )  # fmt: skip
+    ks = Kickstarter(cfg, "cpu", None, ["noop", "move", "rotate"], [0, 1, 3])
+    assert ks.enabled
+    assert ks.teachers == []
+    # Engine columns: noop_0, move_0, move_1, rotate_0..3.
+    log_probs = torch.log(
+        torch.tensor([[0.5, 0.25, 0.25, 0, 0, 0, 0], [0, 0, 0, 0, 0.5, 0, 0.5]]) + 1e-30
+    )
+    actions = torch.tensor([[1, 0], [2, 1]])  # move forward (p 0.25), rotate to down (p 0.5)
+    expected = 2.0 * -(torch.log(torch.tensor(0.25)) + torch.log(torch.tensor(0.5))) / 2
+    action_term, value_term = ks.loss(
+        10, log_probs, torch.zeros(2), torch.zeros(2), teacher_actions=actions
+    )
+    assert action_term.item() == pytest.approx(expected.item(), rel=1e-6)
+    assert value_term.item() == 0.0
+    # Half-way through the anneal (step 75 of 50..100) the term is halved; after it, zero.
+    assert ks.loss(75, log_probs, torch.zeros(2), torch.zeros(2), teacher_actions=actions)[
+        0
+    ].item() == (pytest.approx(expected.item() / 2, rel=1e-6))
+    assert (
+        ks.loss(101, log_probs, torch.zeros(2), torch.zeros(2), teacher_actions=actions)[0].item()
+        == 0.0
+    )
+    with pytest.raises(ValueError, match="no teacher_actions were given"):
+        ks.loss(10, log_probs, torch.zeros(2), torch.zeros(2))
+    with pytest.raises(ValueError, match="1 teacher actions for 2 rows"):
+        ks.loss(10, log_probs, torch.zeros(2), torch.zeros(2), teacher_actions=actions[:1])
+
+
+def test_rows_the_scripted_teacher_left_unlabelled_do_not_count():
+    cfg = KickstartConfig(scripted_teacher="navigation_explorer_altars")
+    ks = Kickstarter(cfg, "cpu", None, ["noop", "move"], [0, 1])
+    log_probs = torch.log(torch.tensor([[0.5, 0.25, 0.25], [0.2, 0.2, 0.6], [0.1, 0.1, 0.8]]))
+    actions = torch.tensor([[1, 1], [-1, -1], [-1, -1]])  # only the first row is labelled
+    action_term, _ = ks.loss(0, log_probs, torch.zeros(3), torch.zeros(3), teacher_actions=actions)
+    assert action_term.item() == pytest.approx(-torch.log(torch.tensor(0.25)).item(), rel=1e-6)
+    unlabelled = torch.full((3, 2), -1)
+    assert ks.loss(0, log_probs, torch.zeros(3), torch.zeros(3), teacher_actions=unlabelled)[
+        0
+    ].item() == pytest.approx(0.0)

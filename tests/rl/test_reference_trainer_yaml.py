@@ -159,6 +159,8 @@ def test_reference_yaml_values_directories_and_one_warning():
         "anneal_ratio": 0.65,
         "kickstart_steps": 1_000_000_000,
         "additional_teachers": None,
+        "scripted_teacher": None,
+        "scripted_action_loss_coef": 1.0,
     }
     assert config.initial_policy.model_dump() == {"uri": None, "type": "top", "metric": "epoch"}
     assert config.checkpoint.checkpoint_interval == 60

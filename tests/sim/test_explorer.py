@@ -10,8 +10,9 @@ from metta.mettagrid.env import MettaGridEnv
 from metta.mettagrid.env_config import EnvConfig
 from metta.mettagrid.maps import AsciiMapConfig
 from metta.mettagrid.maps.ascii import parse_ascii_map
+from metta.mettagrid.vec_env import MettaGridVecEnv
 from metta.sim.baselines import explorer_episodes, make_baseline_env
-from metta.sim.explorer import NavigationExplorer
+from metta.sim.explorer import ExplorerTeam, NavigationExplorer
 
 NOOP, MOVE, ROTATE, GET = 0, 1, 2, 3  # navigation_game's action order
 
@@ -88,3 +89,45 @@ def test_more_than_one_agent_is_refused():
     env = MettaGridEnv(navigation_game(2), parse_ascii_map("a@.\n..@"))
     with pytest.raises(ValueError, match=r"only single-agent maps.*2 agents"):
         NavigationExplorer(env).action(env)
+
+
+def test_a_team_plays_one_explorer_per_game_and_forgets_a_finished_map():
+    env = make_baseline_env(nav("@" + "." * 28 + "a", 30), num_envs=2)
+    env.reset()
+    try:
+        team = ExplorerTeam(env)
+        alone = NavigationExplorer(env.game_view(1))
+        for _ in range(4):
+            actions = team.actions()
+            assert actions.shape == (2, 2)
+            assert actions.dtype == np.int32
+            assert tuple(actions[1]) == alone.action(env.game_view(1))
+            assert tuple(actions[0]) == tuple(actions[1])  # same map, same start
+            env.step(actions)
+        team.restart(0)
+        assert team._explorers[0].known_cells < team._explorers[1].known_cells
+    finally:
+        env.close()
+
+
+def test_a_team_refuses_games_with_several_agents():
+    env = MettaGridVecEnv(navigation_game(2), parse_ascii_map("a@.\n..@"), num_envs=1)
+    with pytest.raises(ValueError, match=r"only single-agent games.*2 agents per game"):
+        ExplorerTeam(env)
+
+
+def test_with_altars_only_a_team_labels_just_the_walks_to_a_known_altar():
+    # The altar is at column 29 and the window reaches 5 columns to each side: the explorer
+    # turns right and walks to column 24 exploring (no labels), sees the altar from there and
+    # walks on to column 28 (labels), then collects.
+    env = make_baseline_env(nav("@" + "." * 28 + "a", 30))
+    env.reset()
+    try:
+        player, labeller = ExplorerTeam(env), ExplorerTeam(env, altars_only=True)
+        labels = []
+        for _ in range(30):
+            labels.append(tuple(labeller.actions()[0]))
+            env.step(player.actions())
+    finally:
+        env.close()
+    assert labels == [(-1, -1)] * 25 + [(MOVE, 0)] * 4 + [(GET, 0)]
