@@ -83,8 +83,47 @@ def encode_map(
         raise ValueError(f"map: empty map (shape {names.shape})")
     if names.dtype.kind not in "UO":
         raise ValueError(f"map: expected object-name strings, got dtype {names.dtype}")
-    unique, inverse = np.unique(names.astype(np.str_), return_inverse=True)
     code_of = {name: index + 1 for index, name in enumerate(compiled.object_names)}
+    codes = _known_codes(names, code_of)
+    if codes is None:
+        codes = _codes_naming_unknown(names, code_of)
+    cells = np.ascontiguousarray(codes)
+    agents = int(compiled.count_agents(cells))
+    if num_agents is not None and agents != num_agents:
+        raise ValueError(f"map: has {agents} agents, but num_agents is {num_agents}")
+    return cells
+
+
+def _known_codes(
+    names: npt.NDArray[np.generic], code_of: dict[str, int]
+) -> npt.NDArray[np.uint16] | None:
+    """The cell codes of ``names``, found by binary search among the known names (the empty-cell
+    names and the config's objects); None when some cell holds another name."""
+    known = np.sort(np.array([*EMPTY_NAMES, *code_of], dtype=np.str_))
+    table = np.array(
+        [0 if name in EMPTY_NAMES else code_of[name] for name in known.tolist()], dtype=np.uint16
+    )
+    strings = names if names.dtype.kind == "U" else names.astype(np.str_)
+    width = known.dtype.itemsize // 4
+    if strings.dtype.itemsize // 4 > width:
+        # Narrowed to the longest known name, which is lossless when no cell is longer.
+        code_points = np.ascontiguousarray(strings).view(np.uint32).reshape(strings.size, -1)
+        if np.count_nonzero(code_points[:, width:]):
+            return None
+        strings = strings.astype(known.dtype)
+    index = np.searchsorted(known, strings)
+    np.minimum(index, len(known) - 1, out=index)
+    if not np.array_equal(known[index], strings):
+        return None
+    return table[index]
+
+
+def _codes_naming_unknown(
+    names: npt.NDArray[np.generic], code_of: dict[str, int]
+) -> npt.NDArray[np.uint16]:
+    """The cell codes of ``names`` name by name; ValueError naming the first unknown name (in
+    sorted order) and its first cell."""
+    unique, inverse = np.unique(names.astype(np.str_), return_inverse=True)
     codes = np.zeros(len(unique), dtype=np.uint16)
     for index, name in enumerate(unique):
         name_str = str(name)
@@ -97,8 +136,4 @@ def encode_map(
                 f"map: unknown object {name_str!r} at row {row}, column {col} (known: {known})"
             )
         codes[index] = code_of[name_str]
-    cells = np.ascontiguousarray(codes[inverse.reshape(names.shape)])
-    agents = int(compiled.count_agents(cells))
-    if num_agents is not None and agents != num_agents:
-        raise ValueError(f"map: has {agents} agents, but num_agents is {num_agents}")
-    return cells
+    return codes[inverse.reshape(names.shape)]

@@ -5,8 +5,9 @@ Data flow: curriculum.get_task() -> EnvConfig -> map built (seeded by env seed, 
 ``_start_next_episodes``, which queues each game's next task and map, scores the finished
 episodes (mean agent reward) to their tasks and adds the curriculum keys (``task``,
 ``task_reward``, ``map_reward``, ``task_completions``, ``curriculum``, ``curriculum_task_probs``)
-to their infos. Maps for the next episodes are built ahead on a background thread, so a
-reset never waits for a map builder.
+to their infos. Maps for the next episodes are built, and with their game configs compiled and
+encoded for the engine, ahead on a background thread, so an episode end only hands the engine
+what is ready and never waits for a map builder.
 """
 
 from __future__ import annotations
@@ -22,25 +23,33 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from metta.mettagrid import _mettagrid
 from metta.mettagrid.builtin_envs import make_curriculum, simple_env
 from metta.mettagrid.config import GameConfig
 from metta.mettagrid.curriculum import Curriculum, SingleTaskCurriculum, Task
+from metta.mettagrid.engine_config import encode_map
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
 from metta.mettagrid.maps import build_map
-from metta.mettagrid.vec_env import MettaGridVecEnv, check_seed
+from metta.mettagrid.vec_env import MettaGridVecEnv, _Compiler, check_seed
 
 __all__ = ["CurriculumVecEnv", "Environment"]
 
 logger = logging.getLogger(__name__)
 
+_MAX_CACHED_GAMES = 256
+"""Distinct GameConfig objects whose compiled form the planner keeps (then it starts over)."""
+
 
 @dataclass
 class _Episode:
-    """What a game plays next: the task, its game config, the built map and the map's labels."""
+    """What a game plays next: the task, its game config (also compiled for the engine), the
+    built map (also encoded as engine cell codes) and the map's labels."""
 
     task: Task
     game: GameConfig
+    compiled: _mettagrid.CompiledConfig
     grid: npt.NDArray[np.str_]
+    cells: npt.NDArray[np.uint16]
     labels: tuple[str, ...]
     desync: bool = False
     """A shortened first training episode (see CurriculumVecEnv): not scored."""
@@ -51,7 +60,9 @@ class _EpisodePlanner:
 
     Tasks are always drawn on the stepping thread, in the order the games ask for them, so the
     curriculum sees the same sequence of draws and completions on every run; only the map
-    building (seeded by env seed, game and episode) runs on the background thread.
+    building (seeded by env seed, game and episode), the compiling of game configs and the
+    encoding of maps run on the background thread (or on the stepping thread before
+    ``start_prefetch``, never on both at once).
     """
 
     def __init__(self, curriculum: Curriculum, num_envs: int, num_agents: int, seed: int) -> None:
@@ -64,6 +75,10 @@ class _EpisodePlanner:
         ]
         self._requests: queue.Queue[tuple[int, Task, int] | None] = queue.Queue()
         self._worker: threading.Thread | None = None
+        self._compile = _Compiler()
+        # id(task's GameConfig) -> (that GameConfig, the one the engine plays, compiled); each
+        # entry holds its GameConfig, so no other object can take its id while it is cached.
+        self._games: dict[int, tuple[GameConfig, GameConfig, _mettagrid.CompiledConfig]] = {}
 
     def _draw(self, game: int) -> tuple[Task, int]:
         """The task and episode number of game ``game``'s next plan."""
@@ -86,10 +101,25 @@ class _EpisodePlanner:
                 f"curriculum task {task.id!r}: its map holds {level.num_agents} agents, but the "
                 f"environment has {self.num_agents} per game (all tasks must agree)"
             )
-        game_config = config.game
-        if game_config.num_agents is None:
-            game_config = game_config.model_copy(update={"num_agents": self.num_agents})
-        return _Episode(task, game_config, level.grid, level.labels)
+        game_config, compiled = self._game(config.game)
+        cells = encode_map(level.grid, compiled, game_config.num_agents)
+        return _Episode(task, game_config, compiled, level.grid, cells, level.labels)
+
+    def _game(self, game: GameConfig) -> tuple[GameConfig, _mettagrid.CompiledConfig]:
+        """A task's GameConfig as the engine plays it (with this env's agent count where it
+        leaves it open) and compiled, worked out once per GameConfig object: a curriculum's
+        configs are read, not edited, while the env plays them (to change a task, give the
+        curriculum a new config)."""
+        cached = self._games.get(id(game))
+        if cached is None:
+            played = game
+            if played.num_agents is None:
+                played = played.model_copy(update={"num_agents": self.num_agents})
+            if len(self._games) >= _MAX_CACHED_GAMES:
+                self._games.clear()
+            cached = (game, played, self._compile(played))
+            self._games[id(game)] = cached
+        return cached[1], cached[2]
 
     def start_prefetch(self) -> None:
         """Starts the background builder; each game's next plan is then built ahead."""
@@ -146,7 +176,12 @@ class _EpisodePlanner:
 
 
 class CurriculumVecEnv(MettaGridVecEnv):
-    """MettaGridVecEnv whose games play curriculum tasks; episode infos carry curriculum keys."""
+    """MettaGridVecEnv whose games play curriculum tasks; episode infos carry curriculum keys.
+
+    Each GameConfig object a task hands out is compiled once, when the first episode of it is
+    planned, and reused for its later episodes: to change a task while the env runs, give the
+    curriculum a new config rather than editing one in place.
+    """
 
     def __init__(
         self,
@@ -184,7 +219,8 @@ class CurriculumVecEnv(MettaGridVecEnv):
         self._stop_planner = weakref.finalize(self, self._planner.stop)
 
     def _plan_next_episode(self, game: int) -> tuple[GameConfig, npt.NDArray[np.str_]]:
-        """The map provider: the next plan of ``game``, which the engine queues at once.
+        """The map provider: the next plan of ``game``, which the engine queues at once (it
+        becomes ``_queued[game]``; ``_next_map`` hands the engine its compiled config and cells).
 
         A game's first plan (at construction, or after a seeded reset) is shortened in training.
         """
@@ -199,6 +235,18 @@ class CurriculumVecEnv(MettaGridVecEnv):
             config = config.model_copy(update={"max_steps": steps})
             episode.desync = True
         return config, episode.grid
+
+    def _next_map(
+        self, game: int
+    ) -> tuple[GameConfig, _mettagrid.CompiledConfig, npt.NDArray[np.uint16]]:
+        """The next plan of ``game`` as the engine takes it: the config compiled and the map
+        encoded on the planner's thread (a shortened first episode's config is compiled here;
+        its cells are the plan's, as shortening changes no object)."""
+        config, _ = self._plan_next_episode(game)
+        episode = self._queued[game]
+        assert episode is not None
+        compiled = episode.compiled if config is episode.game else self._compile(config)
+        return config, compiled, episode.cells
 
     def _start_next_episodes(
         self, games: Sequence[int], ended: Sequence[dict[str, Any]] | None

@@ -118,6 +118,19 @@ class MettaGridVecEnv:
         """The first game, for its properties (action names, features, grid objects, render)."""
 
     def _provide(self, game: int) -> tuple[_mettagrid.CompiledConfig, npt.NDArray[np.uint16]]:
+        """Game ``game``'s next compiled config and encoded map; records its GameConfig."""
+        config, compiled, cells = self._next_map(game)
+        if len(self.configs) <= game:
+            self.configs.append(config)
+        else:
+            self.configs[game] = config
+        return compiled, cells
+
+    def _next_map(
+        self, game: int
+    ) -> tuple[GameConfig, _mettagrid.CompiledConfig, npt.NDArray[np.uint16]]:
+        """The map provider's next (config, map) for ``game``, compiled and encoded. Subclasses
+        that compile and encode their maps ahead of time override it."""
         if self._provider is None:
             raise RuntimeError("no map_provider")
         config, grid = self._provider(game)
@@ -126,11 +139,7 @@ class MettaGridVecEnv:
                 f"map_provider must return (GameConfig, grid), got {type(config).__name__}"
             )
         compiled = self._compile(config)
-        if len(self.configs) <= game:
-            self.configs.append(config)
-        else:
-            self.configs[game] = config
-        return compiled, encode_map(grid, compiled, config.num_agents)
+        return config, compiled, encode_map(grid, compiled, config.num_agents)
 
     def game_view(self, game: int) -> GameView:
         """A read-only view of game ``game`` (its grid objects, step, config); ``driver_env`` is

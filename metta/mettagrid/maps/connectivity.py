@@ -24,6 +24,7 @@ __all__ = [
     "label_components",
     "label_components_bfs",
     "needs_access_mask",
+    "pad_false",
     "walkable_mask",
 ]
 
@@ -49,8 +50,11 @@ def agent_mask(grid: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
     width = grid.dtype.itemsize // 4
     if width < len(_AGENT_CODES):
         return np.zeros(grid.shape, dtype=bool)
-    codes = grid.view(np.uint32).reshape(*grid.shape, width)[..., : len(_AGENT_CODES)]
-    return (codes == _AGENT_CODES).all(axis=-1)
+    codes = grid.view(np.uint32).reshape(*grid.shape, width)
+    mask = codes[..., 0] == _AGENT_CODES[0]
+    for position in range(1, len(_AGENT_CODES)):
+        mask &= codes[..., position] == _AGENT_CODES[position]
+    return mask
 
 
 def walkable_mask(grid: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
@@ -58,10 +62,22 @@ def walkable_mask(grid: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
     return (grid == "empty") | agent_mask(grid)
 
 
-def needs_access_mask(grid: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
-    """True on objects an agent must be able to reach (everything not walkable and not terrain)."""
+def needs_access_mask(
+    grid: npt.NDArray[np.str_], walkable: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.bool_]:
+    """True on objects an agent must be able to reach (everything not walkable and not terrain);
+    ``walkable`` is the grid's `walkable_mask` where the caller has it already."""
     terrain = np.isin(grid, list(TERRAIN_NAMES))
-    return ~walkable_mask(grid) & ~terrain
+    if walkable is None:
+        walkable = walkable_mask(grid)
+    return ~walkable & ~terrain
+
+
+def pad_false(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``mask`` with one False cell on every side (``np.pad(mask, 1)`` for 2-D masks, faster)."""
+    padded = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), dtype=bool)
+    padded[1:-1, 1:-1] = mask
+    return padded
 
 
 def label_components(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int32], int]:
@@ -72,7 +88,9 @@ def label_components(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int32]
     """
     if _ndimage_label is not None:
         labels, count = _ndimage_label(mask)
-        return (labels.astype(np.int32) - 1), int(count)
+        labels = labels.astype(np.int32, copy=False)
+        labels -= 1
+        return labels, int(count)
     return label_components_bfs(mask)
 
 
@@ -119,7 +137,7 @@ def _main_component(
 
 def _reachable_objects(labels: npt.NDArray[np.int32], main: int) -> npt.NDArray[np.bool_]:
     """True on cells with a 4-neighbour in component ``main`` (none when main is -1)."""
-    in_main = np.pad((labels == main) & (main >= 0), 1, constant_values=False)
+    in_main = pad_false((labels == main) & (main >= 0))
     return in_main[:-2, 1:-1] | in_main[2:, 1:-1] | in_main[1:-1, :-2] | in_main[1:-1, 2:]
 
 
@@ -157,22 +175,31 @@ def check_reachability(grid: npt.NDArray[np.str_]) -> ReachabilityReport:
 def _reachability(grid: npt.NDArray[np.str_], fill: str | None) -> ReachabilityReport:
     """One flood fill; with ``fill``, empty cells outside the main component become ``fill``."""
     agents = agent_mask(grid)
-    walkable = (grid == "empty") | agents
+    empty = grid == "empty"
+    walkable = empty | agents
     labels, count = label_components(walkable)
     main = _main_component(agents, labels, count)
     if fill is not None:
-        pockets = (grid == "empty") & (labels != main)
-        grid[pockets] = fill
-        walkable &= ~pockets
-        count = len(np.unique(labels[walkable]))
+        pockets = empty & (labels != main)
+        if pockets.any():  # else every component keeps its cells and the count stands
+            grid[pockets] = fill
+            walkable &= ~pockets
+            count = len(np.unique(labels[walkable]))
     bad_agents = agents & (labels != main)
     terrain = np.isin(grid, list(TERRAIN_NAMES))
     bad_objects = ~walkable & ~terrain & ~_reachable_objects(labels, main)
     return ReachabilityReport(
         free_components=count,
-        unreachable_agents=[(int(r), int(c)) for r, c in np.argwhere(bad_agents)],
-        unreachable_objects=[(int(r), int(c)) for r, c in np.argwhere(bad_objects)],
+        unreachable_agents=_cells(bad_agents),
+        unreachable_objects=_cells(bad_objects),
     )
+
+
+def _cells(mask: npt.NDArray[np.bool_]) -> list[Cell]:
+    """The (row, col) of every True cell, in raster order."""
+    if not mask.any():
+        return []
+    return [(int(r), int(c)) for r, c in np.argwhere(mask)]
 
 
 def is_connected(grid: npt.NDArray[np.str_]) -> bool:

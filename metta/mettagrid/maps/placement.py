@@ -7,7 +7,7 @@ neighbour, and no neighbouring object loses its last one. Connected free space s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +17,7 @@ from metta.mettagrid.maps.connectivity import (
     agent_mask,
     label_components,
     needs_access_mask,
+    pad_false,
     walkable_mask,
 )
 from metta.mettagrid.maps.level import MAX_NAME_LENGTH
@@ -66,22 +67,35 @@ def missing_counts(grid: npt.NDArray[np.str_], names: Mapping[str, int]) -> dict
 
 def _main_free_cells(grid: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
     """Empty cells of the main walkable component (the first agent's, else the largest)."""
-    labels, count = label_components(walkable_mask(grid))
+    empty = grid == "empty"
+    agents = agent_mask(grid)
+    labels, count = label_components(empty | agents)
     if count == 0:
         return np.zeros(grid.shape, dtype=bool)
-    agent_cells = np.argwhere(agent_mask(grid))
+    agent_cells = np.argwhere(agents)
     if len(agent_cells):
         main = int(labels[agent_cells[0][0], agent_cells[0][1]])
     else:
         main = int(np.argmax(np.bincount(labels[labels >= 0], minlength=count)))
-    return (labels == main) & (grid == "empty")
+    return (labels == main) & empty
 
 
-def place_agents(grid: npt.NDArray[np.str_], names: list[str], rng: np.random.Generator) -> None:
-    """Puts each agent on a distinct random empty cell of the main free component (in place)."""
+def place_agents(
+    grid: npt.NDArray[np.str_],
+    names: list[str],
+    rng: np.random.Generator,
+    *,
+    free: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.intp]:
+    """Puts each agent on a distinct random empty cell of the main free component (in place);
+    returns their cells, [len(names), 2] (row, col).
+
+    ``free``: those cells (the empty cells of the first agent's walkable component, else of the
+    largest) where the caller knows them without reading the grid, e.g. all of an open room.
+    """
     if not names:
-        return
-    cells = np.argwhere(_main_free_cells(grid))
+        return np.zeros((0, 2), dtype=np.intp)
+    cells = np.argwhere(_main_free_cells(grid) if free is None else free)
     if len(cells) < len(names):
         raise ValueError(
             f"agents: {len(names)} agents requested but only {len(cells)} reachable empty cells"
@@ -90,15 +104,28 @@ def place_agents(grid: npt.NDArray[np.str_], names: list[str], rng: np.random.Ge
     for name, index in zip(names, chosen, strict=True):
         row, col = cells[index]
         grid[row, col] = name
+    return cells[chosen]
 
 
 class Occupancy:
     """Padded walkable/needs-access tables for fast local tests during placement (cells are
     addressed with +1 padding: grid cell (r, c) is (r + 1, c + 1))."""
 
-    def __init__(self, grid: npt.NDArray[np.str_]) -> None:
-        self.walk = np.pad(walkable_mask(grid), 1, constant_values=False).tolist()
-        self.access = np.pad(needs_access_mask(grid), 1, constant_values=False).tolist()
+    def __init__(
+        self,
+        grid: npt.NDArray[np.str_],
+        *,
+        walkable: npt.NDArray[np.bool_] | None = None,
+        needs_access: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        """Tables of ``grid``; ``walkable`` / ``needs_access`` are its `walkable_mask` /
+        `needs_access_mask` where the caller knows them without reading the grid."""
+        if walkable is None:
+            walkable = walkable_mask(grid)
+        if needs_access is None:
+            needs_access = needs_access_mask(grid, walkable)
+        self.walk = pad_false(walkable).tolist()
+        self.access = pad_false(needs_access).tolist()
 
     def can_block(self, row: int, col: int, needs_access: bool) -> bool:
         """Whether making padded cell (row, col) non-walkable keeps everything reachable."""
@@ -135,20 +162,35 @@ class Occupancy:
         self.access[row][col] = needs_access
 
 
+def _as_lists(cells: npt.NDArray[np.intp], chunk: int = 64) -> Iterator[list[int]]:
+    """The rows of ``cells`` as Python lists, converted a chunk at a time: placement usually
+    stops long before the last candidate."""
+    for start in range(0, len(cells), chunk):
+        yield from cells[start : start + chunk].tolist()
+
+
 def place_objects(
-    grid: npt.NDArray[np.str_], counts: Mapping[str, int], rng: np.random.Generator
+    grid: npt.NDArray[np.str_],
+    counts: Mapping[str, int],
+    rng: np.random.Generator,
+    *,
+    free: npt.NDArray[np.bool_] | None = None,
+    occupancy: Occupancy | None = None,
 ) -> None:
     """Places ``counts`` objects on random empty cells of the main component (in place).
 
-    Raises ValueError naming ``objects`` when the free space cannot hold them without being cut.
+    ``free`` (those cells, as in `place_agents`) and ``occupancy`` (``Occupancy(grid)``) are
+    for callers that know them without reading the grid. Raises ValueError naming ``objects``
+    when the free space cannot hold them without being cut.
     """
     pending = [name for name, count in counts.items() for _ in range(count)]
     if not pending:
         return
     rng.shuffle(pending)
-    candidates = np.argwhere(_main_free_cells(grid))
-    candidates = candidates[rng.permutation(len(candidates))].tolist()
-    occupancy = Occupancy(grid)
+    cells = np.argwhere(_main_free_cells(grid) if free is None else free)
+    candidates: Iterable[list[int]] = _as_lists(cells[rng.permutation(len(cells))])
+    if occupancy is None:
+        occupancy = Occupancy(grid)
     for _attempt in range(2):
         rejected: list[list[int]] = []
         for row, col in candidates:

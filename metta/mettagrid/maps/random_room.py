@@ -13,7 +13,12 @@ from pydantic import Field, model_validator
 
 from metta.mettagrid.maps.base import AgentSpec, MapBuilderConfig, ObjectCounts, finish_grid
 from metta.mettagrid.maps.level import Level, add_border, empty_grid, size_label
-from metta.mettagrid.maps.placement import agent_names, check_object_name, place_agents
+from metta.mettagrid.maps.placement import (
+    Occupancy,
+    agent_names,
+    check_object_name,
+    place_agents,
+)
 from metta.mettagrid.maps.placement import place_objects as place_objects_on_grid
 
 __all__ = ["RandomRoomConfig", "build_random_room", "fit_object_counts"]
@@ -66,8 +71,14 @@ def build_random_room(config: RandomRoomConfig, rng: np.random.Generator) -> Lev
     grid = empty_grid(config.height, config.width)
     names = agent_names(config.agents)
     counts = fit_object_counts(config.objects, len(names), config.width * config.height)
-    place_agents(grid, names, rng)
-    place_objects_on_grid(grid, counts, rng)
+    # Before the objects go in, the room is one open component: every cell is walkable, the
+    # free cells are the cells without an agent, and nothing needs access.
+    walkable = np.ones(grid.shape, dtype=bool)
+    agents = place_agents(grid, names, rng, free=walkable)
+    free = walkable.copy()
+    free[agents[:, 0], agents[:, 1]] = False
+    occupancy = Occupancy(grid, walkable=walkable, needs_access=np.zeros(grid.shape, dtype=bool))
+    place_objects_on_grid(grid, counts, rng, free=free, occupancy=occupancy)
     finish_grid(grid, "random room")
     grid = add_border(grid, config.border_width, config.border_object)
     return Level(grid, (size_label(config.width, config.height),))
