@@ -91,12 +91,11 @@ void Game::build_objects() {
   order_.resize(agents_.size());
   action_success_.assign(agents_.size(), 0);
   episode_rewards_.assign(agents_.size(), 0.0f);
-  const bool explores = std::any_of(agents_.begin(), agents_.end(), [](const Agent* agent) {
-    return agent->config().exploration_reward != 0.0f;
+  const bool tracks = std::any_of(agents_.begin(), agents_.end(), [](const Agent* agent) {
+    return agent->config().exploration_reward != 0.0f || agent->config().observe_visits;
   });
-  visited_.assign(explores ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0,
-                  0);
-  for (const Agent* agent : agents_) mark_visited(*agent);  // the start cell is never paid
+  visits_.assign(tracks ? agents_.size() * static_cast<std::size_t>(map.height) * map.width : 0, 0);
+  for (const Agent* agent : agents_) visit(*agent);  // the start cell is never paid
   group_pool_.assign(config.context.groups.size(), 0.0f);
   group_size_.assign(config.context.groups.size(), 0);
   for (const Agent* agent : agents_) ++group_size_[agent->config().group_slot];
@@ -293,6 +292,13 @@ void Game::write_observations(std::uint8_t* observations) {
     globals.last_action_arg = agent.last_action_arg;
     const float scaled = std::round(agent.step_reward * 100.0f);
     globals.last_reward = static_cast<std::uint8_t>(std::clamp(scaled, 0.0f, 255.0f));
+    globals.has_visits = agent.config().observe_visits;
+    if (globals.has_visits) {
+      for (std::size_t k = 0; k < kVisitOffsets.size(); ++k) {
+        const Location cell{agent.loc.r + kVisitOffsets[k][0], agent.loc.c + kVisitOffsets[k][1]};
+        globals.visits[k] = visits(agent, cell);
+      }
+    }
     const EncodeResult result = encoder_.encode(grid_, objects, static_tokens_.data(), agent.loc,
                                                 globals, observations + i * stride);
     written += result.written;
@@ -347,19 +353,29 @@ void Game::place(GridObject& object, Location loc) {
   }
   if (object.kind() == kinds::kAgent) {
     auto& agent = static_cast<Agent&>(object);
-    if (mark_visited(agent)) agent.step_reward += agent.config().exploration_reward;
+    if (visit(agent)) agent.step_reward += agent.config().exploration_reward;
   }
 }
 
-bool Game::mark_visited(const Agent& agent) {
-  if (visited_.empty()) return false;
+bool Game::visit(const Agent& agent) {
+  if (visits_.empty()) return false;
   const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
-  std::uint8_t& seen =
-      visited_[agent.agent_index * cells + static_cast<std::size_t>(agent.loc.r) * grid_.width() +
-               agent.loc.c];
-  const bool first = seen == 0;
-  seen = 1;
+  std::uint8_t& count =
+      visits_[agent.agent_index * cells + static_cast<std::size_t>(agent.loc.r) * grid_.width() +
+              agent.loc.c];
+  const bool first = count == 0;
+  if (count < 255) ++count;
   return first;
+}
+
+std::uint8_t Game::visits(const Agent& agent, Location loc) const {
+  if (visits_.empty() || loc.r < 0 || loc.c < 0 || loc.r >= grid_.height() ||
+      loc.c >= grid_.width()) {
+    return 0;
+  }
+  const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
+  return visits_[agent.agent_index * cells + static_cast<std::size_t>(loc.r) * grid_.width() +
+                 static_cast<std::size_t>(loc.c)];
 }
 
 void Game::lift(const GridObject& object) {

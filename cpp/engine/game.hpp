@@ -111,9 +111,11 @@ class Game {
   // Grid bookkeeping of one object: put it on / take it off its cell (and the token-cache code).
   void place(GridObject& object, Location loc);
   void lift(const GridObject& object);
-  // Marks the agent's cell visited this episode; true the first time (only while visits are
-  // tracked, i.e. some agent pays an exploration_reward).
-  bool mark_visited(const Agent& agent);
+  // Counts the agent's entry into its cell (saturating at 255); true the first time this episode
+  // (only while visits are tracked: some agent pays an exploration_reward or observes visits).
+  bool visit(const Agent& agent);
+  // How many times this episode `agent` entered `loc` (0 outside the map or when untracked).
+  [[nodiscard]] std::uint8_t visits(const Agent& agent, Location loc) const;
 
   std::shared_ptr<const CompiledConfig> config_;
   std::shared_ptr<const MapData> map_;
@@ -136,9 +138,9 @@ class Game {
   std::vector<std::uint32_t> order_;  // shuffled agent order
   std::vector<std::uint8_t> action_success_;
   std::vector<float> episode_rewards_;
-  // [agent * cells + cell]: 1 once the agent has stood on the cell this episode. Empty unless
-  // some agent pays an exploration_reward.
-  std::vector<std::uint8_t> visited_;
+  // [agent * cells + cell]: how many times the agent entered the cell this episode (its start
+  // cell counts once). Empty unless some agent pays an exploration_reward or observes visits.
+  std::vector<std::uint8_t> visits_;
   std::vector<float> group_pool_;          // per group slot
   std::vector<std::uint32_t> group_size_;  // per group slot
   Stats stats_;

@@ -53,6 +53,7 @@ constexpr FeatureSpec kCoreFeatures[] = {
     {feature::kLastAction, "last_action", 10.0f, true},
     {feature::kLastActionArg, "last_action_arg", 10.0f, true},
     {feature::kLastReward, "last_reward", 100.0f, true},
+    {feature::kVisits, "agent:visits", 10.0f, true},
 };
 
 }  // namespace

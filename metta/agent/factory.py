@@ -142,7 +142,13 @@ def make_policy(
     features = environment_features(env_like)
     if not features:
         raise ValueError("env_like.get_observation_features: the environment publishes no features")
-    norms = {int(info["id"]): float(info.get("normalization", 1.0)) for info in features.values()}
+    # The policy numbers the features 0..n-1 in the env's id order, so its box has one channel per
+    # feature however high the env's ids run (extension features start at 200).
+    order = sorted(features, key=lambda name: int(features[name]["id"]))
+    policy_ids = {name: index for index, name in enumerate(order)}
+    norms = {
+        policy_ids[name]: float(info.get("normalization", 1.0)) for name, info in features.items()
+    }
     action_names = list(_env_value(env_like, "action_names"))
     max_action_args = [int(v) for v in _env_value(env_like, "max_action_args")]
 
@@ -162,5 +168,6 @@ def make_policy(
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             policy = build()
+    policy.restore_original_feature_mapping(policy_ids)
     policy.initialize_to_environment(features, action_names, max_action_args, device, True)
     return policy

@@ -14,6 +14,7 @@ import numpy as np
 from metta.mettagrid.config import (
     ActionConfig,
     ActionsConfig,
+    AgentConfig,
     AttackActionConfig,
     ConverterConfig,
     GameConfig,
@@ -64,11 +65,13 @@ NAVIGATION_EVAL_SIZES = ("small", "medium", "large")
 
 
 def navigation_game(num_agents: int, max_steps: int = 1000) -> GameConfig:
-    """The navigation rules: move, rotate and take hearts from altars (1 reward per heart)."""
+    """The navigation rules: move, rotate and take hearts from altars (1 reward per heart); agents
+    observe how often they entered their cell and the four next to it (``observe_visits``)."""
     off = ActionConfig(enabled=False)
     return GameConfig(
         num_agents=num_agents,
         max_steps=max_steps,
+        agent=AgentConfig(observe_visits=True),
         actions=ActionsConfig(
             noop=ActionConfig(),
             move=ActionConfig(),

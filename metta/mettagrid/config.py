@@ -130,6 +130,10 @@ class AgentConfig(_Strict):
     exploration_reward: NonNegative = 0.0
     """Reward paid each time the agent enters a cell it has not stood on this episode (its start
     cell counts as visited): a count-free novelty bonus that teaches covering ground; 0 is off."""
+    observe_visits: bool = False
+    """Observe ``agent:visits``: how many times this episode the agent entered its own cell and
+    each of the four next to it (its start cell counts once; cells never entered send no token),
+    a memory of where it has been that the map view alone does not give."""
 
 
 def _optional_fields(model: type[BaseModel]) -> dict[str, Any]:

@@ -40,10 +40,15 @@ def test_box_matches_a_plain_loop_and_rollout_runs(env) -> None:
     )
     policy(torch.from_numpy(obs), PolicyState())
     handle.remove()
-    expected = np.zeros((env.num_agents, 22, 11, 11), dtype=np.float32)
+    # The policy numbers the env's features 0..n-1 in id order: one channel per feature.
+    features = env.driver_env.get_observation_features()
+    channel = {info["id"]: policy.original_feature_mapping[name] for name, info in features.items()}
+    assert [channel[env_id] for env_id in sorted(channel)] == list(range(len(features)))
+    assert channel[features["agent:visits"]["id"]] == len(features) - 1  # env id 201
+    expected = np.zeros((env.num_agents, len(features), 11, 11), dtype=np.float32)
     for agent, tokens in enumerate(obs):
         for location, feature, value in tokens:
             if location != 0xFF:
-                expected[agent, feature, location >> 4, location & 15] = value
+                expected[agent, channel[feature], location >> 4, location & 15] = value
     assert np.count_nonzero(expected) > 0
     np.testing.assert_array_equal(captured["box"].numpy(), expected)

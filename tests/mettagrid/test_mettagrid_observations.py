@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from metta.mettagrid.builtin_envs import navigation_game
+
 PAD = [255, 255, 255]
 
 
@@ -96,9 +98,67 @@ def test_observation_space_and_feature_table(make_driver):
     env = driver.env
     assert env.single_observation_space.shape == (200, 3)
     features = env.get_observation_features()
-    assert len(features) == 22
+    assert len(features) == 23
+    assert features["agent:visits"] == {"id": 201, "type": "scalar", "normalization": 10.0}
     assert features["inv:heart"] == {"id": 18, "type": "scalar", "normalization": 100.0}
     assert features["last_reward"]["id"] == 11
     assert env.feature_normalizations[5] == 255.0
     assert env.obs_width == 11
     assert env.obs_height == 11
+
+
+VISITS = 201  # agent:visits
+
+
+def visit_tokens(obs) -> list[list[int]]:
+    """The agent:visits tokens of one observation as [location, count]."""
+    return [[int(loc), int(value)] for loc, feature, value in obs if feature == VISITS]
+
+
+def test_visits_count_entries_into_the_cell_and_its_four_neighbours(make_driver):
+    driver = make_driver("######\n#@...#\n######", agent={"observe_visits": True}, max_steps=20)
+    # 11 x 11 window: the agent's cell is 0x55, left of it 0x54, right of it 0x56.
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1]]  # the start cell counts once
+    driver.act(("rotate", 3))  # face right: turning enters no cell
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1]]
+    driver.act(("move", 0))  # into column 2: the start cell is now on the left
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1], [0x54, 1]]
+    driver.act(("move", 1))  # back onto the start cell (its second entry)
+    assert visit_tokens(driver.obs[0]) == [[0x55, 2], [0x56, 1]]
+    driver.act(("move", 0))
+    driver.act(("move", 0))  # column 3: column 2 entered twice, column 4 never
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1], [0x54, 2]]
+    driver.act(("move", 0))  # column 4
+    driver.act(("move", 0))  # into the wall: a failed move enters nothing
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1], [0x54, 1]]
+
+
+def test_visits_saturate_and_start_afresh_each_episode(make_driver):
+    driver = make_driver("#####\n#@..#\n#####", agent={"observe_visits": True}, max_steps=600)
+    driver.act(("rotate", 3))
+    for _ in range(300):
+        driver.act(("move", 0))
+        driver.act(("move", 1))
+    assert visit_tokens(driver.obs[0]) == [[0x55, 255], [0x56, 255]]
+    driver.obs, _ = driver.env.reset(seed=1)
+    assert visit_tokens(driver.obs[0]) == [[0x55, 1]]
+
+
+def test_visits_are_off_by_default_and_seen_only_by_their_agent(make_driver):
+    assert visit_tokens(make_driver("###\n#@#\n###").obs[0]) == []
+    driver = make_driver(
+        "#######\n#@...@#\n#######",
+        agent={"observe_visits": True},
+        num_agents=2,
+        obs_width=3,
+        obs_height=3,
+    )
+    driver.act(("rotate", 3), ("rotate", 2))
+    driver.act(("move", 0), ("noop", 0))  # agent 0 moves right; agent 1 stays
+    # 3 x 3 window: own cell 0x11, left 0x10. Agent 1's tokens know nothing of agent 0's walk.
+    assert visit_tokens(driver.obs[0]) == [[0x11, 1], [0x10, 1]]
+    assert visit_tokens(driver.obs[1]) == [[0x11, 1]]
+
+
+def test_navigation_games_observe_visits():
+    assert navigation_game(1).agent.observe_visits

@@ -58,6 +58,9 @@ inline constexpr std::uint8_t kLastActionArg = 10;
 inline constexpr std::uint8_t kLastReward = 11;
 inline constexpr std::uint8_t kInventoryBase = 12;
 inline constexpr std::uint8_t kExtensionBase = 200;
+// agent:visits, an observer's own token: how often it entered its cell and the four next to it.
+// Declared after the chest's items (kExtensionBase + 0), the first extension feature.
+inline constexpr std::uint8_t kVisits = kExtensionBase + 1;
 inline constexpr int kMaxItems = kExtensionBase - kInventoryBase;
 }  // namespace feature
 

@@ -91,7 +91,7 @@ struct FeatureSpec {
   std::uint8_t id;
   const char* name;
   float normalization;
-  bool global;  // a global token at the window centre, not a property of an object
+  bool global;  // the observer's own token (at or next to the window centre), not an object's
 };
 
 }  // namespace metta::engine

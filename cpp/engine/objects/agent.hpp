@@ -1,8 +1,8 @@
 // Agent: a player on the agent layer.
 // Config (kParams below): group (id, name, reward share), freeze_duration (-1 = forever),
 // action_failure_penalty,
-//   exploration_reward (paid on entering a cell for the first time in an episode), per-item
-//   inventory caps, per-item reward rates and counted-quantity caps.
+//   exploration_reward (paid on entering a cell for the first time in an episode), observe_visits,
+//   per-item inventory caps, per-item reward rates and counted-quantity caps.
 // Observation: type_id, agent:group, agent:frozen (0/1), agent:orientation, agent:color, then one
 //   inv:<item> token per held item.
 // Actions that touch it: every action acts through an agent; attack freezes and robs one; swap
@@ -39,6 +39,10 @@ struct AgentConfig {
   static constexpr ParamSpec kExplorationReward =
       float_param("exploration_reward", 0.0, 1e9, 0.0,
                   "Reward paid on entering a cell for the first time in an episode.");
+  static constexpr ParamSpec kObserveVisits =
+      bool_param("observe_visits", false,
+                 "Observe agent:visits: how many times this episode the agent entered its cell "
+                 "and each of the four cells next to it (up to 255; cells never entered: none).");
   static constexpr ParamSpec kDefaultItemMax =
       int_param("default_item_max", 0, 255, 50, "Inventory cap for items not listed in item_max.");
   static constexpr ParamSpec kItemMax =
@@ -50,8 +54,8 @@ struct AgentConfig {
       float_table("reward_max", 0.0, 1e9, 1000.0, "Per-item cap on the counted quantity.");
   static constexpr ParamSpec kParams[] = {
       kTypeId,         kGroupId,        kGroupName,         kGroupRewardPct,
-      kFreezeDuration, kFailurePenalty, kExplorationReward, kDefaultItemMax,
-      kItemMax,        kRewards,        kRewardMax};
+      kFreezeDuration, kFailurePenalty, kExplorationReward, kObserveVisits,
+      kDefaultItemMax, kItemMax,        kRewards,           kRewardMax};
   static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kGroup,
                                                feature::kFrozen, feature::kOrientation,
                                                feature::kColor,  feature::kInventoryBase};
@@ -79,6 +83,7 @@ struct AgentConfig {
   int freeze_duration = 0;
   float action_failure_penalty = 0.0f;
   float exploration_reward = 0.0f;
+  bool observe_visits = false;
   std::vector<std::uint8_t> max_items;    // per item
   std::vector<float> reward_rate;         // per item
   std::vector<std::uint32_t> reward_cap;  // per item: count beyond which holding pays nothing

@@ -194,6 +194,17 @@ void TokenEncoder::write_objects(const Grid& grid, const GridObject* const* obje
   writer.dropped += dropped;
 }
 
+void TokenEncoder::write_visits(const GlobalTokens& globals, ObsWriter& writer) const {
+  for (std::size_t k = 0; k < kVisitOffsets.size(); ++k) {
+    const int row = radius_h_ + kVisitOffsets[k][0];
+    const int col = radius_w_ + kVisitOffsets[k][1];
+    if (globals.visits[k] == 0 || row < 0 || col < 0 || row >= rows_ || col >= cols_) continue;
+    writer.location = static_cast<std::uint8_t>((row << 4) | col);
+    writer.put(feature::kVisits, globals.visits[k]);
+  }
+  writer.location = center_location_;
+}
+
 EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* objects,
                                   const StaticTokens* statics, Location center,
                                   const GlobalTokens& globals, std::uint8_t* out) {
@@ -204,6 +215,7 @@ EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* obj
   writer.put(feature::kLastAction, globals.last_action);
   writer.put(feature::kLastActionArg, globals.last_action_arg);
   writer.put(feature::kLastReward, globals.last_reward);
+  if (globals.has_visits) write_visits(globals, writer);
   // Pass 1: which scan ranks are occupied. Pass 2: their tokens, in scan order.
   std::uint64_t ranked[kRankWords] = {0, 0, 0, 0};
   occupied_ranks(grid, center, ranked);

@@ -1,14 +1,17 @@
 // TokenEncoder: writes one agent's observation as [location, feature, value] tokens: four global
-// tokens at the window centre, then every object in the window by increasing Manhattan distance
-// (rows top to bottom, +column before -column, agent layer before object layer), then 0xFF padding.
-// The scan order is precomputed once per grid shape; encoding allocates nothing. Hot path: the
-// window's occupied cells become a bitmask over scan ranks: the cells of fixed objects (walls that
-// never move) come from a per-centre cache, the few dynamic ones (agents, movable objects) from
-// the grid's dynamic occupancy bitmap, one 64-bit read a window row. Its set bits are emitted in
-// order: cached-token objects (walls) from a per-game token cache indexed by a per-cell code, the
-// others through write_obs().
+// tokens at the window centre, the observer's agent:visits tokens (when it observes them: one per
+// entered cell among its own and the four next to it, at that cell's window location), then every
+// object in the window by increasing Manhattan distance (rows top to bottom, +column before
+// -column, agent layer before object layer), then 0xFF padding. The scan order is precomputed once
+// per grid shape; encoding allocates nothing. Hot path: the window's occupied cells become a
+// bitmask over scan ranks: the cells of fixed objects (walls that never move) come from a
+// per-centre cache, the few dynamic ones (agents, movable objects) from the grid's dynamic
+// occupancy bitmap, one 64-bit read a window row. Its set bits are emitted in order: cached-token
+// objects (walls) from a per-game token cache indexed by a per-cell code, the others through
+// write_obs().
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -18,11 +21,18 @@
 
 namespace metta::engine {
 
+// (row, col) offsets of the cells whose agent:visits the observer sees: its own, then up, down,
+// left and right of it.
+inline constexpr std::array<std::array<int, 2>, 5> kVisitOffsets = {
+    {{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}}};
+
 struct GlobalTokens {
   std::uint8_t episode_completion = 0;
   std::uint8_t last_action = 0;
   std::uint8_t last_action_arg = 0;
   std::uint8_t last_reward = 0;
+  bool has_visits = false;  // the observer observes its visits (agent observe_visits)
+  std::array<std::uint8_t, kVisitOffsets.size()> visits{};  // per kVisitOffsets cell
 };
 
 struct EncodeResult {
@@ -72,6 +82,8 @@ class TokenEncoder {
   // The scan-rank bitmask of the fixed-object cells around `center`, from the cache (filled on
   // first use, dropped when the grid's fixed set changes).
   const std::uint64_t* cached_fixed_ranks(const Grid& grid, Location center);
+  // The observer's agent:visits tokens, each at its cell's window location.
+  void write_visits(const GlobalTokens& globals, ObsWriter& writer) const;
   // Pass 1 of encode(): ORs into `ranked` the scan ranks of the window's occupied cells.
   void occupied_ranks(const Grid& grid, Location center, std::uint64_t* ranked);
   // Pass 2 of encode(): the tokens of the cells set in `ranked`, in scan order; cached-token
