@@ -9,6 +9,12 @@ and loss) and train_backward (backward and optimizer step), from the trainer's S
 
     python benchmarks/train.py            # ~1 minute per device
     python benchmarks/train.py --quick    # seconds; CI runs this
+    python benchmarks/train.py --preset cpu --devices cpu [--set performance.KEY=VALUE ...]
+
+``--preset cpu`` measures the CPU recipe exactly (``metta.rl.run_presets.cpu_run_config``: the
+``small`` agent, 32 one-agent games on the varied navigation curriculum, batch 2048, minibatch
+512, horizon 16, 4 update epochs) with evaluation, replays and checkpoints off. ``--set`` overrides
+one trainer field by its dotted path (repeatable), e.g. ``--set performance.cpu_threads=1``.
 """
 
 from __future__ import annotations
@@ -18,44 +24,81 @@ import json
 import logging
 import statistics
 import tempfile
+from typing import Any
 
 import torch
+import yaml
 
 from metta.common.metric_logger import read_metrics
 from metta.rl.run_config import EnvSettings, LoggingSettings, RunConfig
+from metta.rl.run_presets import cpu_run_config
 from metta.rl.trainer import train
 from metta.rl.trainer_config import TrainerConfig
 from metta.sim.simulation_config import SimulationSuiteConfig
 
 
-def measure(device: str, agent: str, epochs: int, num_envs: int, batch_size: int) -> dict:
-    """One short training run on ``device``; its throughput and time shares."""
-    trainer = TrainerConfig.model_validate(
-        {
-            "total_timesteps": batch_size * epochs,
-            "batch_size": batch_size,
-            "minibatch_size": batch_size // 4,
-            "bptt_horizon": 16,
-            "checkpoint": {"checkpoint_interval": 10_000},
-            "simulation": {"evaluate_interval": 0, "replay_interval": 0},
-        }
-    )
+def _apply_overrides(trainer: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """``trainer`` with each ``dotted.key=value`` (value read as YAML) set in it."""
+    for override in overrides:
+        key, sep, raw = override.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set: expected KEY=VALUE, got {override!r}")
+        *sections, name = key.split(".")
+        node = trainer
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[name] = yaml.safe_load(raw)
+    return trainer
+
+
+def _run_config(
+    preset: str, device: str, agent: str, epochs: int, num_envs: int, batch_size: int
+) -> dict[str, Any]:
+    """The benchmarked run as a RunConfig dict: the quick-start curriculum, or the CPU recipe
+    with ``preset="cpu"``; evaluation, replays and checkpoints off."""
+    no_tasks = {
+        "checkpoint": {"checkpoint_interval": 10_000},
+        "simulation": {"evaluate_interval": 0, "replay_interval": 0, "evaluate_at_end": False},
+    }
+    common = {
+        "run": "benchmark",
+        "device": device,
+        "evaluation": SimulationSuiteConfig().model_dump(),
+        "logging": LoggingSettings(progress=False, system_stats_interval=0).model_dump(),
+    }
+    if preset == "cpu":
+        config = cpu_run_config().model_dump()
+        config["trainer"].update(no_tasks, total_timesteps=config["trainer"]["batch_size"] * epochs)
+        return {**config, **common}
+    trainer = {
+        "total_timesteps": batch_size * epochs,
+        "batch_size": batch_size,
+        "minibatch_size": batch_size // 4,
+        "bptt_horizon": 16,
+        **no_tasks,
+    }
     env = EnvSettings(
         curriculum_path="/env/mettagrid/curriculum/navigation/rooms",
         num_agents=4,
         num_envs=num_envs,
     )
+    return {**common, "env": env.model_dump(), "agent": agent, "trainer": trainer}
+
+
+def measure(
+    device: str,
+    agent: str,
+    epochs: int,
+    num_envs: int,
+    batch_size: int,
+    preset: str = "quickstart",
+    overrides: list[str] | None = None,
+) -> dict:
+    """One short training run on ``device``; its throughput and time shares."""
+    base = _run_config(preset, device, agent, epochs, num_envs, batch_size)
+    trainer = TrainerConfig.model_validate(_apply_overrides(base["trainer"], overrides or []))
     with tempfile.TemporaryDirectory() as data_dir:
-        config = RunConfig(
-            run="benchmark",
-            data_dir=data_dir,
-            device=device,
-            env=env,
-            agent=agent,
-            trainer=trainer,
-            evaluation=SimulationSuiteConfig(),
-            logging=LoggingSettings(progress=False, system_stats_interval=0),
-        )
+        config = RunConfig.model_validate({**base, "data_dir": data_dir, "trainer": trainer})
         result = train(config)
         metrics = read_metrics(result.run_dir / "metrics.jsonl")
     timing = {
@@ -76,13 +119,17 @@ def measure(device: str, agent: str, epochs: int, num_envs: int, batch_size: int
     return {
         "benchmark": "train",
         "config": {
+            "preset": preset,
             "device": device,
-            "agent": agent,
-            "envs": num_envs,
-            "agents": num_envs * 4,
-            "batch_size": batch_size,
+            "agent": config.agent if isinstance(config.agent, str) else "custom",
+            "envs": config.env.num_envs,
+            "agents": config.env.num_envs * config.env.num_agents,
+            "batch_size": config.trainer.batch_size,
             "epochs": epochs,
-            "threads": torch.get_num_threads(),
+            "threads": config.trainer.performance.resolved_cpu_threads()
+            if device == "cpu" and config.trainer.performance.cpu_threads is not None
+            else torch.get_num_threads(),
+            "overrides": overrides or [],
         },
         "agent_steps_per_s": statistics.median(per_epoch),
         "time_share": {name: seconds / total for name, seconds in parts.items()},
@@ -95,6 +142,20 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="two small epochs (CI)")
+    parser.add_argument(
+        "--preset",
+        choices=("quickstart", "cpu"),
+        default="quickstart",
+        help="quickstart: 16 four-agent games on the rooms curriculum; cpu: the CPU recipe",
+    )
+    parser.add_argument("--epochs", type=int, default=None, help="rollout+train phases to run")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="trainer field override by dotted path, e.g. performance.cpu_threads=1",
+    )
     parser.add_argument("--agent", default="default", help="agent preset (default, fast)")
     parser.add_argument(
         "--devices",
@@ -104,6 +165,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     epochs, num_envs, batch = (3, 4, 1024) if args.quick else (8, 16, 8192)
+    if args.preset == "cpu":
+        epochs = 3 if args.quick else 12
+    epochs = args.epochs or epochs
     devices = [device.strip() for device in args.devices.split(",") if device.strip()]
     unknown = sorted(set(devices) - {"cpu", "cuda"})
     if unknown:
@@ -112,7 +176,8 @@ def main() -> None:
         print(json.dumps({"benchmark": "train", "skipped": "cuda", "why": "no CUDA device"}))
         devices.remove("cuda")
     for device in devices:
-        print(json.dumps(measure(device, args.agent, epochs, num_envs, batch)), flush=True)
+        result = measure(device, args.agent, epochs, num_envs, batch, args.preset, args.set)
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -79,12 +79,18 @@ def perform_rollout_step(
     device: torch.device | str,
     timer: Stopwatch | None = None,
     teacher: ScriptedTeacher | None = None,
+    *,
+    inference_mode: bool = False,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Runs one recv -> act -> store -> send exchange; returns (agent steps taken, infos).
 
     The step count is the number of active agents (``mask.sum()``). Timers: ``_rollout.env``
     (recv and send), ``_rollout.inference`` (the forward pass) and ``_rollout.teacher`` (a
     scripted ``teacher``'s actions on the received states, stored with the step).
+    ``inference_mode`` runs the forward under ``torch.inference_mode()`` rather than
+    ``torch.no_grad()``: the buffer gets the same values, and the recurrent state kept in
+    ``experience`` between steps becomes inference tensors (read only by later rollout steps and
+    copied into the segment-start buffers, so training never uses one in autograd).
     """
     device = torch.device(device)
     with _timed(timer, "_rollout.env"):
@@ -119,7 +125,8 @@ def perform_rollout_step(
         device, non_blocking=True
     )
 
-    with _timed(timer, "_rollout.inference"), torch.no_grad():
+    grad_off = torch.inference_mode() if inference_mode else torch.no_grad()
+    with _timed(timer, "_rollout.inference"), grad_off:
         lstm_h, lstm_c = experience.get_lstm_state(start)
         if experience.reset_lstm_on_done and lstm_h is not None and lstm_c is not None:
             keep = (~(terminals_device | truncations_device)).to(lstm_h.dtype).view(1, -1, 1)
@@ -148,15 +155,20 @@ def collect_rollout(
     device: torch.device | str,
     timer: Stopwatch | None = None,
     teacher: ScriptedTeacher | None = None,
+    *,
+    inference_mode: bool = False,
 ) -> tuple[int, list[dict[str, Any]]]:
     """``reset_for_rollout`` then ``perform_rollout_step`` until the buffer is full.
 
-    Returns the agent steps taken and every info dict received.
+    Returns the agent steps taken and every info dict received; ``inference_mode`` as in
+    ``perform_rollout_step``.
     """
     experience.reset_for_rollout()
     agent_steps, infos = 0, []
     while not experience.ready_for_training:
-        steps, step_infos = perform_rollout_step(agent, env, experience, device, timer, teacher)
+        steps, step_infos = perform_rollout_step(
+            agent, env, experience, device, timer, teacher, inference_mode=inference_mode
+        )
         agent_steps += steps
         infos.extend(step_infos)
     return agent_steps, infos

@@ -38,7 +38,10 @@ def cpu_trainer_config(total_timesteps: int = 500_000) -> TrainerConfig:
     Small batches and four update epochs give 16 optimizer steps per 2,048 agent steps (the
     reference's defaults give one per 524,288): on a 2-core CPU the policy learns more per agent
     step and per second this way than with 8,192 or 1,024. Value clipping is off because it held
-    the value head to 0.1 per rollout (tests/training/test_value_learning.py).
+    the value head to 0.1 per rollout (tests/training/test_value_learning.py). Torch keeps its
+    own thread count: on a quiet 2-core machine two threads run the recipe about 40% faster than
+    one; on a machine another job shares, ``performance.cpu_threads="auto"`` (one thread fewer
+    than the CPUs) avoids a collapse (benchmarks/README.md, "The CPU recipe").
     """
     return TrainerConfig(
         total_timesteps=total_timesteps,

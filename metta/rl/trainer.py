@@ -97,6 +97,7 @@ class _Run:
         self.latest_policy_uri: str | None = None
         self.saved_epoch = -1
         self.evaluated_epoch = -1
+        self.previous_torch_threads: int | None = None
 
     # 1. Setup ------------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -120,6 +121,10 @@ class _Run:
                 yaml.safe_dump(self.config.model_dump(mode="json"), sort_keys=False),
             )
         torch.manual_seed(self.config.seed + self.context.rank)
+        threads = self.trainer_cfg.performance.resolved_cpu_threads()
+        if threads is not None and torch.device(self.device).type == "cpu":
+            self.previous_torch_threads = torch.get_num_threads()  # restored by close()
+            torch.set_num_threads(threads)
         logger.info("run %s in %s on %s", self.dirs.run_name, self.dirs.run_dir, self.device)
 
     # 2. Components -------------------------------------------------------------------------------
@@ -178,6 +183,8 @@ class _Run:
             if self.context.distributed
             else self.agent
         )
+        if cfg.performance.compile_policy:
+            self.policy = torch.compile(self.policy)
         self.losses = Losses()
         self.profiler = TorchProfiler.from_config(cfg.profiler, self.paths.profile_dir)
         if self.context.is_master:  # the agent's resolved config, not just its preset name
@@ -241,8 +248,9 @@ class _Run:
         started = time.monotonic()
         with self.timer("_rollout"):
             steps, infos = collect_rollout(
-                self.policy, self.env, self.experience, self.device, self.timer, self.teacher
-            )
+                self.policy, self.env, self.experience, self.device, self.timer, self.teacher,
+                inference_mode=self.trainer_cfg.performance.rollout_inference_mode,
+            )  # fmt: skip
         self.agent_step += steps * self.context.world_size
         raw: dict[str, Any] = {}
         accumulate_rollout_stats(infos, raw)
@@ -478,6 +486,8 @@ class _Run:
             resource = getattr(self, name, None)
             if resource is not None:
                 resource.close()
+        if self.previous_torch_threads is not None:
+            torch.set_num_threads(self.previous_torch_threads)
 
 
 def train(config: RunConfig) -> TrainResult:

@@ -15,6 +15,7 @@ messages name the numbers to change.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "LRSchedulerConfig",
     "OptimizerConfig",
     "PPOConfig",
+    "PerformanceConfig",
     "PrioritizedExperienceReplayConfig",
     "SimulationConfig",
     "TorchProfilerConfig",
@@ -269,6 +271,46 @@ class SimulationConfig(_Config):
     """Where replays go; None = <run_dir>/replays."""
 
 
+class PerformanceConfig(_Config):
+    """How the trainer runs its tensors: settings that change speed, not the algorithm."""
+
+    rollout_inference_mode: bool = True
+    """Run the rollout's policy forward under ``torch.inference_mode()`` instead of
+    ``torch.no_grad()``. Its outputs are only copied into the experience buffer and read back
+    without gradients, so training never sees an inference tensor."""
+    cpu_autocast_bf16: bool = False
+    """Run the training forward passes on a CPU under ``torch.autocast("cpu",
+    dtype=torch.bfloat16)`` (weights, losses and optimizer stay float32); has no effect on other
+    devices."""
+    compile_policy: bool = False
+    """Wrap the policy's forward with ``torch.compile`` before training (compilation happens in
+    the first rollout and training phase and costs tens of seconds on a small CPU)."""
+    cpu_threads: int | Literal["auto"] | None = None
+    """Intra-op threads torch uses when training on a CPU: a number, ``"auto"`` (one fewer than
+    the CPUs this process may run on and no more than torch's current count, at least 1, so the
+    environment's stepping and map-planner threads keep a core) or ``None`` (torch's own
+    choice); has no effect on other devices."""
+
+    @field_validator("cpu_threads")
+    @classmethod
+    def _check_threads(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, int) and value < 1:
+            raise ValueError(f"cpu_threads must be >= 1, 'auto' or None, got {value}")
+        return value
+
+    def resolved_cpu_threads(self) -> int | None:
+        """The thread count ``cpu_threads`` asks for on this machine (None: leave torch's)."""
+        if self.cpu_threads != "auto":
+            return self.cpu_threads
+        import torch  # noqa: PLC0415  (the config module itself does not need torch)
+
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # platforms without sched_getaffinity (macOS)
+            cpus = os.cpu_count() or 1
+        return max(1, min(cpus - 1, torch.get_num_threads()))
+
+
 class TrainerConfig(_Config):
     """All training hyperparameters; ``TrainerConfig(total_timesteps=..., batch_size=...,
     minibatch_size=...)`` is complete."""
@@ -314,6 +356,8 @@ class TrainerConfig(_Config):
     """Evaluation and replay cadence."""
     profiler: TorchProfilerConfig = Field(default_factory=TorchProfilerConfig)
     """torch.profiler cadence."""
+    performance: PerformanceConfig = Field(default_factory=PerformanceConfig)
+    """Speed settings: inference mode, bfloat16 autocast, torch.compile, CPU threads."""
 
     @model_validator(mode="before")
     @classmethod

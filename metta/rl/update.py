@@ -11,6 +11,7 @@ overwrites), and no term is read back with ``.item()`` (``Losses`` keeps device 
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "calculate_anneal_beta",
+    "forward_autocast",
     "gradient_stats",
     "l2_reg_loss",
     "process_minibatch_update",
@@ -62,6 +64,16 @@ def l2_reg_loss(policy: nn.Module) -> torch.Tensor:
     return torch.stack(terms).sum()
 
 
+def forward_autocast(
+    trainer_cfg: TrainerConfig, device: torch.device | str
+) -> contextlib.AbstractContextManager[Any]:
+    """bfloat16 autocast for a training forward pass when ``performance.cpu_autocast_bf16`` is
+    set and ``device`` is a CPU; otherwise a context that changes nothing."""
+    if trainer_cfg.performance.cpu_autocast_bf16 and torch.device(device).type == "cpu":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 def _start_state(minibatch: Minibatch) -> PolicyState:
     """The rollout state the minibatch's segments started from (zeros where none was kept)."""
     return PolicyState(lstm_h=minibatch.lstm_h, lstm_c=minibatch.lstm_c)
@@ -85,6 +97,9 @@ def process_minibatch_update(
 ) -> torch.Tensor:
     """Forward on ``minibatch``, V-trace recompute, PPO + regularisation + kickstart loss.
 
+    The forward runs under ``forward_autocast`` (bfloat16 on a CPU when
+    ``performance.cpu_autocast_bf16``); its floating outputs are cast to float32 for the loss.
+
     ``advantages`` is this rollout's ``[S, H]`` ratio-1 advantage tensor: the value targets are
     ``advantages[indices] + values[indices]``. ``None`` uses ``minibatch.returns`` (the same
     numbers when the minibatch came from ``experience.iter_minibatches``). Records the new ratios in
@@ -106,13 +121,14 @@ def process_minibatch_update(
                 "Experience(reset_lstm_on_done=True) needs a policy whose forward accepts "
                 f"dones= (MettaAgent does); {type(policy).__name__}.forward does not"
             )
-        starts = minibatch.episode_ends > 0
-        forward = policy(
-            minibatch.obs, _start_state(minibatch), action=minibatch.actions, dones=starts
-        )
+        extra = {"dones": minibatch.episode_ends > 0}
     else:
-        forward = policy(minibatch.obs, _start_state(minibatch), action=minibatch.actions)
-    _, new_logprobs, entropy, new_values, full_log_probs = forward
+        extra = {}
+    with forward_autocast(trainer_cfg, device):
+        forward = policy(minibatch.obs, _start_state(minibatch), action=minibatch.actions, **extra)
+    _, new_logprobs, entropy, new_values, full_log_probs = (
+        t.float() if isinstance(t, torch.Tensor) and t.is_floating_point() else t for t in forward
+    )
     new_logprobs = new_logprobs.reshape(batch, horizon)
     new_values = new_values.reshape(batch, horizon)
     entropy = entropy.reshape(batch, horizon)

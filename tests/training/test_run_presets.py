@@ -19,6 +19,8 @@ def test_the_cpu_recipe_trains_one_agent_games_and_evaluates_on_the_navigation_s
     assert config.env.curriculum_path == "/env/mettagrid/curriculum/navigation/varied"
     assert not config.trainer.ppo.clip_vloss
     assert config.trainer.simulation.evaluate_at_end
+    assert config.trainer.performance.cpu_threads is None  # torch's own count: fastest when quiet
+    assert config.trainer.performance.rollout_inference_mode
     assert all(s.wants_baselines for s in config.evaluation.simulations.values())
 
 

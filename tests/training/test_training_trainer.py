@@ -120,3 +120,31 @@ def test_two_runs_of_one_config_are_identical(tmp_path):
     assert first_state.keys() == second_state.keys()
     for name, tensor in first_state.items():
         assert torch.equal(tensor, second_state[name]), name
+
+
+def test_performance_settings_run_the_real_agent_and_restore_torch_threads(tmp_path, monkeypatch):
+    """Inference-mode rollouts, bfloat16 autocast and one torch thread through a whole run of
+    the real agent; the caller's thread count comes back afterwards."""
+    calls = []
+    set_num_threads = torch.set_num_threads
+    before = torch.get_num_threads()
+    set_num_threads(2)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n) or set_num_threads(n))
+    config = tiny_run_config(
+        tmp_path,
+        total_timesteps=512,
+        simulation={"evaluate_interval": 0, "replay_interval": 0, "evaluate_at_end": False},
+        performance={
+            "rollout_inference_mode": True,
+            "cpu_autocast_bf16": True,
+            "cpu_threads": 1,
+        },
+    )
+    try:
+        result = train(config)
+        assert result.agent_step >= 512
+        assert calls[0] == 1
+        assert calls[-1] == 2
+        assert torch.get_num_threads() == 2
+    finally:
+        set_num_threads(before)

@@ -8,7 +8,7 @@ its variance once the policy takes every heart.
 
 The second test pins down why the quick start's value head explained almost nothing: PPO's value
 clipping (``vf_clip_coef=0.1`` around the rollout's values) lets an estimate move at most 0.1 per
-rollout, so values far from their returns take dozens of rollouts to arrive.
+rollout, so values far from their returns arrive rollouts later than without it.
 """
 
 import json
@@ -82,5 +82,6 @@ def test_explained_variance_passes_0_9_on_a_dense_reward(tmp_path):
 
 def test_value_clipping_holds_the_value_head_back(tmp_path):
     variance = explained_variance_per_epoch(tmp_path, clip_vloss=True)
-    assert variance[1] < 0.2, variance  # unclipped: about 0.75 after one rollout
-    assert max(variance[-3:]) < 0.9, variance
+    # Unclipped: 0.71, 0.86, 0.84, 0.90 after rollouts 1-4; clipped it trails by 0.25-0.35.
+    assert variance[1] < 0.5, variance
+    assert max(variance[1:5]) < 0.7, variance
