@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from metta.agent.policy_state import PolicyState
+from metta.rl.experience import Experience
 
 
 class TinyPolicy(nn.Module):
@@ -157,3 +158,27 @@ class TinyBanditEnv:
             self.steps[agent] = 0
         self.targets[ids] = self.rng.integers(0, self.action_types, ids.stop - ids.start)
         self.next_batch = (self.next_batch + 1) % (self.num_agents // self.agents_per_batch)
+
+
+def bandit_setup(num_agents=4, batches=1, segments_per_agent=2, minibatch_segments=1, **kwargs):
+    """A reset TinyBanditEnv (episodes of 3 steps), a seeded TinyPolicy and an Experience of
+    ``segments_per_agent`` segments of 4 steps per agent for them (``kwargs`` to Experience)."""
+    horizon = 4
+    env = TinyBanditEnv(num_agents=num_agents, num_tokens=2, batches=batches, episode_length=3)
+    env.reset(seed=0)
+    torch.manual_seed(0)
+    policy = TinyPolicy(num_tokens=2)
+    experience = Experience(
+        total_agents=num_agents,
+        batch_size=num_agents * horizon * segments_per_agent,
+        bptt_horizon=horizon,
+        minibatch_size=horizon * minibatch_segments,
+        obs_space=env.single_observation_space,
+        atn_space=env.single_action_space,
+        device="cpu",
+        hidden_size=policy.hidden_size,
+        num_lstm_layers=policy.num_layers,
+        agents_per_batch=env.agents_per_batch,
+        **kwargs,
+    )
+    return env, policy, experience

@@ -3,9 +3,8 @@
 import pytest
 import torch
 from pydantic import ValidationError
-from rl_stand_ins import TinyBanditEnv, TinyPolicy
+from rl_stand_ins import bandit_setup
 
-from metta.rl.experience import Experience
 from metta.rl.losses import Losses
 from metta.rl.optimizer import Optimizer
 from metta.rl.rollout import collect_rollout
@@ -16,23 +15,7 @@ HORIZON = 4
 
 
 def setup():
-    env = TinyBanditEnv(num_agents=4, num_tokens=2, batches=2, episode_length=3)
-    env.reset(seed=0)
-    torch.manual_seed(0)
-    policy = TinyPolicy(num_tokens=2)
-    experience = Experience(
-        total_agents=4,
-        batch_size=4 * HORIZON * 2,
-        bptt_horizon=HORIZON,
-        minibatch_size=2 * HORIZON,
-        obs_space=env.single_observation_space,
-        atn_space=env.single_action_space,
-        device="cpu",
-        hidden_size=policy.hidden_size,
-        num_lstm_layers=policy.num_layers,
-        agents_per_batch=env.agents_per_batch,
-    )
-    return env, policy, experience
+    return bandit_setup(batches=2, minibatch_segments=2)
 
 
 def config(**performance):

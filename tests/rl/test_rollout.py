@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from rl_stand_ins import TinyBanditEnv, TinyPolicy
+from rl_stand_ins import TinyBanditEnv, TinyPolicy, bandit_setup
 
 from metta.common.profiling.stopwatch import Stopwatch
-from metta.rl.experience import Experience
 from metta.rl.losses import Losses
 from metta.rl.rollout import (
     accumulate_rollout_stats,
@@ -21,24 +20,7 @@ HORIZON = 4
 
 
 def setup(num_agents=4, batches=1, segments_per_agent=2, **kwargs):
-    env = TinyBanditEnv(num_agents=num_agents, num_tokens=2, batches=batches, episode_length=3)
-    env.reset(seed=0)
-    torch.manual_seed(0)
-    policy = TinyPolicy(num_tokens=2)
-    experience = Experience(
-        total_agents=num_agents,
-        batch_size=num_agents * HORIZON * segments_per_agent,
-        bptt_horizon=HORIZON,
-        minibatch_size=HORIZON,
-        obs_space=env.single_observation_space,
-        atn_space=env.single_action_space,
-        device="cpu",
-        hidden_size=policy.hidden_size,
-        num_lstm_layers=policy.num_layers,
-        agents_per_batch=env.agents_per_batch,
-        **kwargs,
-    )
-    return env, policy, experience
+    return bandit_setup(num_agents, batches, segments_per_agent, **kwargs)
 
 
 def targets_of(obs):
