@@ -459,6 +459,10 @@ class _Run:
         the run's summary."""
         if self.trainer_cfg.simulation.evaluate_at_end and self.evaluated_epoch != self.epoch:
             self.evaluate(self._policy_uri_for_epoch(checkpoint_due=True))
+            if self.metric_logger is not None:  # the final scores join the run's metrics
+                final = {f"eval/{k}": v for k, v in self.eval_scores.items()}
+                final.update({"metric/agent_step": self.agent_step, "metric/epoch": self.epoch})
+                self.metric_logger.log(final, step=self.agent_step)
         self.save_checkpoint()
         if self.context.is_master:
             logger.info(

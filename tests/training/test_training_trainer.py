@@ -148,3 +148,16 @@ def test_performance_settings_run_the_real_agent_and_restore_torch_threads(tmp_p
         assert torch.get_num_threads() == 2
     finally:
         set_num_threads(before)
+
+
+def test_the_evaluation_at_the_end_joins_the_metrics(tmp_path):
+    config = tiny_run_config(
+        tmp_path,
+        total_timesteps=768,
+        simulation={"evaluate_interval": 2, "replay_interval": 0, "evaluate_at_end": True},
+    )
+    result = train(config)
+    metrics = read_metrics(result.run_dir / "metrics.jsonl")
+    evaluated = [(m["step"], m["metric/agent_step"]) for m in metrics if "eval/room/score" in m]
+    assert evaluated == [(512, 512), (768, 768)]  # epoch 2 on its interval, epoch 3 at the end
+    assert metrics[-1]["eval/room/score"] == result.eval_scores["room/score"]
