@@ -24,6 +24,7 @@ import yaml
 from metta.agent import MettaAgent, attach_to_environment, make_policy
 from metta.agent.distributed import DistributedMettaAgent
 from metta.agent.policy_store import PolicyStore
+from metta.common.allocator import keep_freed_memory
 from metta.common.atomic_file import atomic_write_text, remove_stale_temporaries
 from metta.common.metric_logger import MetricLogger
 from metta.common.monitoring import MemoryMonitor, SystemMonitor
@@ -121,6 +122,9 @@ class _Run:
                 yaml.safe_dump(self.config.model_dump(mode="json"), sort_keys=False),
             )
         torch.manual_seed(self.config.seed + self.context.rank)
+        keep = self.trainer_cfg.performance.malloc_keep_mb
+        if keep is not None and not keep_freed_memory(keep):
+            logger.info("performance.malloc_keep_mb: not applied (needs Linux with glibc)")
         threads = self.trainer_cfg.performance.resolved_cpu_threads()
         if threads is not None and torch.device(self.device).type == "cpu":
             self.previous_torch_threads = torch.get_num_threads()  # restored by close()

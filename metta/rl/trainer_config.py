@@ -291,6 +291,12 @@ class PerformanceConfig(_Config):
     environment's stepping and map-planner threads keep a core) or ``None`` (torch's own
     choice); has no effect on other devices."""
 
+    malloc_keep_mb: int | None = Field(default=None, ge=1, le=2047)
+    """On Linux with glibc: serve blocks up to this many MiB (at most 32) from the heap and keep up
+    to this many MiB of freed memory in the process (``metta.common.allocator``), so a training
+    step's activations stop being fresh ``mmap`` pages that fault in again each time.
+    Process-wide and not undone when the run ends; None leaves the allocator alone."""
+
     @field_validator("cpu_threads")
     @classmethod
     def _check_threads(cls, value: int | str | None) -> int | str | None:

@@ -1,10 +1,15 @@
-"""TrainerConfig.performance: validation, inference-mode rollouts, bfloat16 autocast, threads."""
+"""TrainerConfig.performance: validation, inference-mode rollouts, bfloat16 autocast, threads,
+the allocator setting."""
+
+import platform
+import sys
 
 import pytest
 import torch
 from pydantic import ValidationError
 from rl_stand_ins import bandit_setup
 
+from metta.common.allocator import keep_freed_memory
 from metta.rl.losses import Losses
 from metta.rl.optimizer import Optimizer
 from metta.rl.rollout import collect_rollout
@@ -98,3 +103,15 @@ def test_autocast_is_cpu_only():
     assert isinstance(forward_autocast(on, "cpu"), torch.autocast)
     assert not isinstance(forward_autocast(on, "cuda"), torch.autocast)
     assert not isinstance(forward_autocast(config(), "cpu"), torch.autocast)
+
+
+def test_malloc_keep_mb_is_bounded_and_applies_on_linux():
+    assert PerformanceConfig().malloc_keep_mb is None
+    with pytest.raises(ValidationError, match=r"performance\.malloc_keep_mb"):
+        TrainerConfig(performance={"malloc_keep_mb": 0})
+    with pytest.raises(ValidationError, match=r"performance\.malloc_keep_mb"):
+        TrainerConfig(performance={"malloc_keep_mb": 4096})
+    with pytest.raises(ValueError, match=r"megabytes must be in 1\.\.2047"):
+        keep_freed_memory(0)
+    applied = keep_freed_memory(64)
+    assert applied == (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")

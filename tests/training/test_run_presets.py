@@ -21,6 +21,7 @@ def test_the_cpu_recipe_trains_one_agent_games_and_evaluates_on_the_navigation_s
     assert config.trainer.simulation.evaluate_at_end
     assert config.trainer.performance.cpu_threads is None  # torch's own count: fastest when quiet
     assert config.trainer.performance.rollout_inference_mode
+    assert config.trainer.performance.malloc_keep_mb == 256
     assert all(s.wants_baselines for s in config.evaluation.simulations.values())
 
 
