@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from metta.agent.action_space import ActionSpace
 from metta.agent.policy_state import PolicyState
 from metta.rl.trainer_config import KickstartConfig
 
@@ -81,10 +82,7 @@ class Kickstarter:
             )
         self.scripted_teacher = config.scripted_teacher
         self.scripted_action_loss_coef = config.scripted_action_loss_coef
-        offsets = [0]
-        for value in self.max_action_args[:-1]:
-            offsets.append(offsets[-1] + value + 1)
-        self._offsets = torch.tensor(offsets, dtype=torch.long, device=self.device)
+        self._offsets = ActionSpace(self.action_names, self.max_action_args, self.device).offsets
         self.enabled = bool(self.teachers) or self.scripted_teacher is not None
 
     def _prepare(self, policy: nn.Module, features: dict[str, Any] | None) -> nn.Module:

@@ -43,11 +43,13 @@ __all__ = [
 
 class ScriptedTeacher(Protocol):
     """A scripted player that labels the states the policy reaches (``ExplorerTeam`` is one):
-    row g of ``actions()`` is game g's engine action; ``restart(g)`` when game g's episode ends."""
+    row i of ``actions(games)`` is the engine action of game ``games.start + i`` (one agent per
+    game, so a recv batch's agent ids are its game ids); ``restart(g)`` when game g's episode
+    ends."""
 
     def restart(self, game: int) -> None: ...
 
-    def actions(self) -> Any: ...
+    def actions(self, games: slice) -> Any: ...
 
 
 @contextmanager
@@ -113,7 +115,7 @@ def perform_rollout_step(
         with _timed(timer, "_rollout.teacher"):
             for info in infos:
                 teacher.restart(int(info["env_id"]))
-            teacher_actions = torch.as_tensor(teacher.actions()[env_slice]).to(
+            teacher_actions = torch.as_tensor(teacher.actions(env_slice)).to(
                 device, non_blocking=True
             )
 

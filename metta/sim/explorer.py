@@ -166,12 +166,15 @@ class ExplorerTeam:
         """Forgets game ``game``'s map: its explorer starts afresh on the current episode."""
         self._explorers[game] = NavigationExplorer(self._views[game])
 
-    def actions(self) -> npt.NDArray[np.int32]:
-        """``[num_envs, 2]`` engine actions (type, arg), one per game; with ``altars_only``,
-        (-1, -1) where the explorer is exploring rather than heading for a known altar."""
-        actions = np.empty((len(self._views), 2), dtype=np.int32)
-        for game, (explorer, view) in enumerate(zip(self._explorers, self._views, strict=True)):
-            actions[game] = explorer.action(view)
+    def actions(self, games: slice = slice(None)) -> npt.NDArray[np.int32]:
+        """``[games, 2]`` engine actions (type, arg), one per game of ``games`` (default: all);
+        with ``altars_only``, (-1, -1) where the explorer is exploring rather than heading for a
+        known altar. Only those games' explorers observe and plan."""
+        chosen = range(len(self._views))[games]
+        actions = np.empty((len(chosen), 2), dtype=np.int32)
+        for row, game in enumerate(chosen):
+            explorer = self._explorers[game]
+            actions[row] = explorer.action(self._views[game])
             if self._altars_only and not explorer.heading_for_altar:
-                actions[game] = -1
+                actions[row] = -1
         return actions

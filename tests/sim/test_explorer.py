@@ -104,6 +104,7 @@ def test_a_team_plays_one_explorer_per_game_and_forgets_a_finished_map():
             assert tuple(actions[1]) == alone.action(env.game_view(1))
             assert tuple(actions[0]) == tuple(actions[1])  # same map, same start
             env.step(actions)
+        assert team.actions(slice(1, 2)).tolist() == [list(alone.action(env.game_view(1)))]
         team.restart(0)
         assert team._explorers[0].known_cells < team._explorers[1].known_cells
     finally:
