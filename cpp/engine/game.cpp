@@ -292,13 +292,8 @@ void Game::write_observations(std::uint8_t* observations) {
     globals.last_action_arg = agent.last_action_arg;
     const float scaled = std::round(agent.step_reward * 100.0f);
     globals.last_reward = static_cast<std::uint8_t>(std::clamp(scaled, 0.0f, 255.0f));
-    globals.has_visits = agent.config().observe_visits;
-    if (globals.has_visits) {
-      for (std::size_t k = 0; k < kVisitOffsets.size(); ++k) {
-        const Location cell{agent.loc.r + kVisitOffsets[k][0], agent.loc.c + kVisitOffsets[k][1]};
-        globals.visits[k] = visits(agent, cell);
-      }
-    }
+    globals.visits = agent.config().observe_visits ? visit_plane(agent) : nullptr;
+    globals.visits_radius = agent.config().visits_radius;
     const EncodeResult result = encoder_.encode(grid_, objects, static_tokens_.data(), agent.loc,
                                                 globals, observations + i * stride);
     written += result.written;
@@ -368,14 +363,10 @@ bool Game::visit(const Agent& agent) {
   return first;
 }
 
-std::uint8_t Game::visits(const Agent& agent, Location loc) const {
-  if (visits_.empty() || loc.r < 0 || loc.c < 0 || loc.r >= grid_.height() ||
-      loc.c >= grid_.width()) {
-    return 0;
-  }
+const std::uint8_t* Game::visit_plane(const Agent& agent) const {
+  if (visits_.empty()) return nullptr;
   const std::size_t cells = static_cast<std::size_t>(grid_.height()) * grid_.width();
-  return visits_[agent.agent_index * cells + static_cast<std::size_t>(loc.r) * grid_.width() +
-                 static_cast<std::size_t>(loc.c)];
+  return visits_.data() + agent.agent_index * cells;
 }
 
 void Game::lift(const GridObject& object) {

@@ -114,8 +114,8 @@ class Game {
   // Counts the agent's entry into its cell (saturating at 255); true the first time this episode
   // (only while visits are tracked: some agent pays an exploration_reward or observes visits).
   bool visit(const Agent& agent);
-  // How many times this episode `agent` entered `loc` (0 outside the map or when untracked).
-  [[nodiscard]] std::uint8_t visits(const Agent& agent, Location loc) const;
+  // `agent`'s visit counts this episode, row-major over the map (null when untracked).
+  [[nodiscard]] const std::uint8_t* visit_plane(const Agent& agent) const;
 
   std::shared_ptr<const CompiledConfig> config_;
   std::shared_ptr<const MapData> map_;

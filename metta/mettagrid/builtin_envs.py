@@ -64,14 +64,20 @@ __all__ = [
 NAVIGATION_EVAL_SIZES = ("small", "medium", "large")
 
 
+NAVIGATION_VISITS_RADIUS = 10
+"""How far agents of the navigation games see their own trail (``observe_visits_radius``): 10
+covers the whole 11x11 window, so a policy sees which of the corridors in view it already walked
+(benchmarks/README.md, "Where it has been")."""
+
+
 def navigation_game(num_agents: int, max_steps: int = 1000) -> GameConfig:
     """The navigation rules: move, rotate and take hearts from altars (1 reward per heart); agents
-    observe how often they entered their cell and the four next to it (``observe_visits``)."""
+    observe how often they entered each cell of their window (``observe_visits``)."""
     off = ActionConfig(enabled=False)
     return GameConfig(
         num_agents=num_agents,
         max_steps=max_steps,
-        agent=AgentConfig(observe_visits=True),
+        agent=AgentConfig(observe_visits=True, observe_visits_radius=NAVIGATION_VISITS_RADIUS),
         actions=ActionsConfig(
             noop=ActionConfig(),
             move=ActionConfig(),

@@ -131,9 +131,12 @@ class AgentConfig(_Strict):
     """Reward paid each time the agent enters a cell it has not stood on this episode (its start
     cell counts as visited): a count-free novelty bonus that teaches covering ground; 0 is off."""
     observe_visits: bool = False
-    """Observe ``agent:visits``: how many times this episode the agent entered its own cell and
-    each of the four next to it (its start cell counts once; cells never entered send no token),
-    a memory of where it has been that the map view alone does not give."""
+    """Observe ``agent:visits``: how many times this episode the agent entered each window cell
+    within ``observe_visits_radius`` steps of it (its start cell counts once; cells never entered
+    send no token), a memory of where it has been that the map view alone does not give."""
+    observe_visits_radius: int = Field(default=1, ge=1, le=60)
+    """Manhattan radius of the observed visit counts: 1 is the agent's own cell and the four next
+    to it; 10 covers an 11x11 window (the window clips larger radii)."""
 
 
 def _optional_fields(model: type[BaseModel]) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from pydantic import ValidationError
 
 from metta.mettagrid.builtin_envs import navigation_game
 
@@ -133,6 +135,37 @@ def test_visits_count_entries_into_the_cell_and_its_four_neighbours(make_driver)
     assert visit_tokens(driver.obs[0]) == [[0x55, 1], [0x54, 1]]
 
 
+def test_visits_radius_widens_the_trail_in_scan_order(make_driver):
+    text = "#######\n#@....#\n#.....#\n#######"
+    near = make_driver(text, agent={"observe_visits": True, "observe_visits_radius": 2})
+    window = make_driver(text, agent={"observe_visits": True, "observe_visits_radius": 10})
+    for driver in (near, window):
+        driver.act(("rotate", 3))
+        for _ in range(3):
+            driver.act(("move", 0))  # along row 1 to column 4
+    # Own cell, then distance 1 (+column before -column), then distance 2; the start cell is
+    # three cells left, beyond radius 2.
+    assert visit_tokens(near.obs[0]) == [[0x55, 1], [0x54, 1], [0x53, 1]]
+    assert visit_tokens(window.obs[0]) == [[0x55, 1], [0x54, 1], [0x53, 1], [0x52, 1]]
+    window.act(("move", 1))  # back to column 3: its second entry
+    assert visit_tokens(window.obs[0]) == [[0x55, 2], [0x56, 1], [0x54, 1], [0x53, 1]]
+
+
+def test_visits_radius_is_clipped_by_the_window_and_validated(make_driver):
+    driver = make_driver(
+        "#######\n#@....#\n#######",
+        agent={"observe_visits": True, "observe_visits_radius": 60},
+        obs_width=3,
+        obs_height=3,
+    )
+    driver.act(("rotate", 3))
+    driver.act(("move", 0))
+    driver.act(("move", 0))  # the start cell is two cells left, outside the 3 x 3 window
+    assert visit_tokens(driver.obs[0]) == [[0x11, 1], [0x10, 1]]
+    with pytest.raises(ValidationError, match="observe_visits_radius"):
+        make_driver("###\n#@#\n###", agent={"observe_visits": True, "observe_visits_radius": 0})
+
+
 def test_visits_saturate_and_start_afresh_each_episode(make_driver):
     driver = make_driver("#####\n#@..#\n#####", agent={"observe_visits": True}, max_steps=600)
     driver.act(("rotate", 3))
@@ -160,5 +193,7 @@ def test_visits_are_off_by_default_and_seen_only_by_their_agent(make_driver):
     assert visit_tokens(driver.obs[1]) == [[0x11, 1]]
 
 
-def test_navigation_games_observe_visits():
-    assert navigation_game(1).agent.observe_visits
+def test_navigation_games_observe_visits_over_the_whole_window():
+    agent = navigation_game(1).agent
+    assert agent.observe_visits
+    assert agent.observe_visits_radius == 10  # corner of the 11 x 11 window: 5 + 5

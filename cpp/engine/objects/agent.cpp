@@ -32,6 +32,7 @@ AgentConfig AgentConfig::parse(const ParamReader& reader, CompileContext& contex
   config.action_failure_penalty = static_cast<float>(reader.read_double(kFailurePenalty));
   config.exploration_reward = static_cast<float>(reader.read_double(kExplorationReward));
   config.observe_visits = reader.read_bool(kObserveVisits);
+  config.visits_radius = static_cast<int>(reader.read_int(kVisitsRadius));
   const auto default_max = static_cast<double>(reader.read_int(kDefaultItemMax));
   for (const double value : reader.read_table(kItemMax, context.items, default_max)) {
     config.max_items.push_back(static_cast<std::uint8_t>(value));

@@ -1,8 +1,8 @@
 // Agent: a player on the agent layer.
 // Config (kParams below): group (id, name, reward share), freeze_duration (-1 = forever),
-// action_failure_penalty,
-//   exploration_reward (paid on entering a cell for the first time in an episode), observe_visits,
-//   per-item inventory caps, per-item reward rates and counted-quantity caps.
+//   action_failure_penalty, exploration_reward (paid on entering a cell for the first time in an
+//   episode), observe_visits (within observe_visits_radius), per-item inventory caps, per-item
+//   reward rates and counted-quantity caps.
 // Observation: type_id, agent:group, agent:frozen (0/1), agent:orientation, agent:color, then one
 //   inv:<item> token per held item.
 // Actions that touch it: every action acts through an agent; attack freezes and robs one; swap
@@ -42,7 +42,12 @@ struct AgentConfig {
   static constexpr ParamSpec kObserveVisits =
       bool_param("observe_visits", false,
                  "Observe agent:visits: how many times this episode the agent entered its cell "
-                 "and each of the four cells next to it (up to 255; cells never entered: none).");
+                 "and each cell of its window within observe_visits_radius steps (up to 255; "
+                 "cells never entered: none).");
+  static constexpr ParamSpec kVisitsRadius =
+      int_param("observe_visits_radius", 1, 60, 1,
+                "Manhattan radius of the cells whose visits the agent observes (1: its own cell "
+                "and the four next to it; the window clips larger radii).");
   static constexpr ParamSpec kDefaultItemMax =
       int_param("default_item_max", 0, 255, 50, "Inventory cap for items not listed in item_max.");
   static constexpr ParamSpec kItemMax =
@@ -53,9 +58,9 @@ struct AgentConfig {
   static constexpr ParamSpec kRewardMax =
       float_table("reward_max", 0.0, 1e9, 1000.0, "Per-item cap on the counted quantity.");
   static constexpr ParamSpec kParams[] = {
-      kTypeId,         kGroupId,        kGroupName,         kGroupRewardPct,
-      kFreezeDuration, kFailurePenalty, kExplorationReward, kObserveVisits,
-      kDefaultItemMax, kItemMax,        kRewards,           kRewardMax};
+      kTypeId,         kGroupId,           kGroupName,     kGroupRewardPct, kFreezeDuration,
+      kFailurePenalty, kExplorationReward, kObserveVisits, kVisitsRadius,   kDefaultItemMax,
+      kItemMax,        kRewards,           kRewardMax};
   static constexpr std::uint8_t kObserves[] = {feature::kTypeId, feature::kGroup,
                                                feature::kFrozen, feature::kOrientation,
                                                feature::kColor,  feature::kInventoryBase};
@@ -84,6 +89,7 @@ struct AgentConfig {
   float action_failure_penalty = 0.0f;
   float exploration_reward = 0.0f;
   bool observe_visits = false;
+  int visits_radius = 1;                  // Manhattan radius of the observed visit counts
   std::vector<std::uint8_t> max_items;    // per item
   std::vector<float> reward_rate;         // per item
   std::vector<std::uint32_t> reward_cap;  // per item: count beyond which holding pays nothing

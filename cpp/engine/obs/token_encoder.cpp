@@ -194,13 +194,21 @@ void TokenEncoder::write_objects(const Grid& grid, const GridObject* const* obje
   writer.dropped += dropped;
 }
 
-void TokenEncoder::write_visits(const GlobalTokens& globals, ObsWriter& writer) const {
-  for (std::size_t k = 0; k < kVisitOffsets.size(); ++k) {
-    const int row = radius_h_ + kVisitOffsets[k][0];
-    const int col = radius_w_ + kVisitOffsets[k][1];
-    if (globals.visits[k] == 0 || row < 0 || col < 0 || row >= rows_ || col >= cols_) continue;
-    writer.location = static_cast<std::uint8_t>((row << 4) | col);
-    writer.put(feature::kVisits, globals.visits[k]);
+void TokenEncoder::write_visits(const Grid& grid, Location center, const GlobalTokens& globals,
+                                ObsWriter& writer) const {
+  const std::size_t width = static_cast<std::size_t>(grid.width());
+  for (const std::uint8_t location : locations_) {
+    const int dr = (location >> 4) - radius_h_;
+    const int dc = (location & 0x0F) - radius_w_;
+    if (std::abs(dr) + std::abs(dc) > globals.visits_radius) break;  // scan order: by distance
+    const int row = center.r + dr;
+    const int col = center.c + dc;
+    if (row < 0 || col < 0 || row >= grid.height() || col >= grid.width()) continue;
+    const std::uint8_t count =
+        globals.visits[static_cast<std::size_t>(row) * width + static_cast<std::size_t>(col)];
+    if (count == 0) continue;
+    writer.location = location;
+    writer.put(feature::kVisits, count);
   }
   writer.location = center_location_;
 }
@@ -215,7 +223,7 @@ EncodeResult TokenEncoder::encode(const Grid& grid, const GridObject* const* obj
   writer.put(feature::kLastAction, globals.last_action);
   writer.put(feature::kLastActionArg, globals.last_action_arg);
   writer.put(feature::kLastReward, globals.last_reward);
-  if (globals.has_visits) write_visits(globals, writer);
+  if (globals.visits != nullptr) write_visits(grid, center, globals, writer);
   // Pass 1: which scan ranks are occupied. Pass 2: their tokens, in scan order.
   std::uint64_t ranked[kRankWords] = {0, 0, 0, 0};
   occupied_ranks(grid, center, ranked);

@@ -1,6 +1,7 @@
 // TokenEncoder: writes one agent's observation as [location, feature, value] tokens: four global
 // tokens at the window centre, the observer's agent:visits tokens (when it observes them: one per
-// entered cell among its own and the four next to it, at that cell's window location), then every
+// entered window cell within its visits radius, in scan order, at that cell's window location),
+// then every
 // object in the window by increasing Manhattan distance (rows top to bottom, +column before
 // -column, agent layer before object layer), then 0xFF padding. The scan order is precomputed once
 // per grid shape; encoding allocates nothing. Hot path: the window's occupied cells become a
@@ -21,18 +22,15 @@
 
 namespace metta::engine {
 
-// (row, col) offsets of the cells whose agent:visits the observer sees: its own, then up, down,
-// left and right of it.
-inline constexpr std::array<std::array<int, 2>, 5> kVisitOffsets = {
-    {{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}}};
-
 struct GlobalTokens {
   std::uint8_t episode_completion = 0;
   std::uint8_t last_action = 0;
   std::uint8_t last_action_arg = 0;
   std::uint8_t last_reward = 0;
-  bool has_visits = false;  // the observer observes its visits (agent observe_visits)
-  std::array<std::uint8_t, kVisitOffsets.size()> visits{};  // per kVisitOffsets cell
+  // The observer's per-cell visit counts (row-major over the map, no margin), or null when it
+  // does not observe them (agent observe_visits); tokens cover cells within visits_radius.
+  const std::uint8_t* visits = nullptr;
+  int visits_radius = 0;
 };
 
 struct EncodeResult {
@@ -82,8 +80,10 @@ class TokenEncoder {
   // The scan-rank bitmask of the fixed-object cells around `center`, from the cache (filled on
   // first use, dropped when the grid's fixed set changes).
   const std::uint64_t* cached_fixed_ranks(const Grid& grid, Location center);
-  // The observer's agent:visits tokens, each at its cell's window location.
-  void write_visits(const GlobalTokens& globals, ObsWriter& writer) const;
+  // The observer's agent:visits tokens, each at its cell's window location, in scan order up to
+  // its visits radius (cells outside the map or never entered send none).
+  void write_visits(const Grid& grid, Location center, const GlobalTokens& globals,
+                    ObsWriter& writer) const;
   // Pass 1 of encode(): ORs into `ranked` the scan ranks of the window's occupied cells.
   void occupied_ranks(const Grid& grid, Location center, std::uint64_t* ranked);
   // Pass 2 of encode(): the tokens of the cells set in `ranked`, in scan order; cached-token
