@@ -26,7 +26,11 @@ class ActionSpace:
     """Lookup tables for one environment's actions, on one device."""
 
     def __init__(
-        self, action_names: Sequence[str], max_action_args: Sequence[int], device: torch.device
+        self,
+        action_names: Sequence[str],
+        max_action_args: Sequence[int],
+        device: torch.device,
+        disabled: Sequence[str] = (),
     ) -> None:
         names = [str(name) for name in action_names]
         maxima = [int(value) for value in max_action_args]
@@ -45,6 +49,19 @@ class ActionSpace:
         self.full_action_names = [
             f"{name}_{arg}" for name, m in zip(names, maxima, strict=True) for arg in range(m + 1)
         ]
+        unknown = sorted(set(disabled) - set(self.full_action_names))
+        if unknown:
+            raise ValueError(
+                f"disabled_actions: {unknown} are not actions of this environment; its actions "
+                f"are {self.full_action_names}"
+            )
+        if set(disabled) >= set(self.full_action_names):
+            raise ValueError(f"disabled_actions: {sorted(disabled)} leave the policy no action")
+        self.disabled = torch.tensor(
+            [name in set(disabled) for name in self.full_action_names], device=device
+        )
+        """``[A]`` True for the logits the policy never takes (masked before sampling)."""
+        self.has_disabled = bool(disabled)
         pairs = [(k, arg) for k, m in enumerate(maxima) for arg in range(m + 1)]
         self.num_logits = len(pairs)
         self.index_to_action = torch.tensor(pairs, dtype=torch.int32, device=device)  # [A, 2]
@@ -63,6 +80,7 @@ class ActionSpace:
         """Moves the tables (a no-op when already there)."""
         if self.offsets.device != device:
             self.index_to_action = self.index_to_action.to(device)
+            self.disabled = self.disabled.to(device)
             self.offsets = self.offsets.to(device)
             self.max_args_tensor = self.max_args_tensor.to(device)
             self.to_orientation = self.to_orientation.to(device)

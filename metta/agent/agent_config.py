@@ -130,6 +130,10 @@ class AgentArchitectureConfig(BaseModel):
     """Epochs between moves of the L2-init reference weights towards the current ones; 0 = never."""
     observations: ObservationsConfig = Field(default_factory=ObservationsConfig)
     """Observation settings (the YAML's ``observations`` section)."""
+    disabled_actions: list[str] = Field(default_factory=list)
+    """Logits the policy never takes, by full action name (``<action>_<arg>`` in the policy's
+    order, e.g. ``move_1``, walking backward): masked out before sampling. An environment
+    without one of them is refused when the policy is attached to it."""
     components: dict[str, ComponentSpec]
     """The component graph, by name; needs _obs_, _core_, _action_embeds_, _action_, _value_."""
 

@@ -67,7 +67,8 @@ def _logprob_and_entropy(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """``log_probs[i, logit_index[i]]`` and the entropy ``-sum p log p`` of each row."""
     logprob = log_probs.gather(-1, logit_index.unsqueeze(-1)).squeeze(-1)
-    entropy = -(log_probs.exp() * log_probs).sum(dim=-1)
+    probs = log_probs.exp()
+    entropy = -(probs * log_probs.masked_fill(probs == 0, 0.0)).sum(dim=-1)  # 0 log 0 = 0
     return logprob, entropy
 
 
@@ -217,7 +218,12 @@ class MettaAgent(nn.Module):
         self, action_names: Sequence[str], max_action_args: Sequence[int], device: torch.device
     ) -> None:
         """Builds the flat action tables and selects the action embeddings by name."""
-        space = ActionSpace(action_names, max_action_args, torch.device(device))
+        space = ActionSpace(
+            action_names,
+            max_action_args,
+            torch.device(device),
+            disabled=self.agent_config.disabled_actions,
+        )
         self.components["_action_embeds_"].activate(space.full_action_names)
         self.action_space = space
         self.action_names = list(space.action_names)
@@ -310,6 +316,8 @@ class MettaAgent(nn.Module):
                 f"got {list(heading.shape)}"
             )
         self.action_space.to(logits.device)
+        if self.action_space.has_disabled:
+            logits = logits.masked_fill(self.action_space.disabled, float("-inf"))
         return F.log_softmax(logits, dim=-1)
 
     def sample_actions(

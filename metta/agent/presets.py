@@ -120,7 +120,10 @@ def small_agent_config() -> dict[str, Any]:
     as relative turns) with raw item counts, two unpadded 3x3 convs of 32 channels at full
     resolution (every cell of the view keeps its own features, which navigation needs), a 128
     encoder, a 1-layer LSTM 128, and 128-wide actor and critic layers; about a tenth of the
-    default's compute per step."""
+    default's compute per step. It never walks backward (``disabled_actions: [move_1]``): in the
+    turned view walking backward explores as well as walking forward, and a policy that settles
+    on it early never faces the altars it must face to take hearts (half of the runs in
+    benchmarks/README.md, "Walking backward"); turning about costs one step instead."""
     components = _observation_nodes()
     components["egocentric"] = {
         "_target_": f"{_LIB}.egocentric_view.EgocentricView",
@@ -139,7 +142,7 @@ def small_agent_config() -> dict[str, Any]:
     components["actor_1"] = _linear("_core_", 128)
     components["critic_1"] = _linear("_core_", 128, "nn.Tanh")
     components["_value_"] = _linear("critic_1", 1, None)
-    return _agent(components)
+    return {**_agent(components), "disabled_actions": ["move_1"]}
 
 
 AGENT_PRESETS = {

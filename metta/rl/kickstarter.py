@@ -154,7 +154,9 @@ class Kickstarter:
                     f"{list(teacher_log_probs.shape)}, the student {list(student_log_probs.shape)} "
                     "(different action sets?)"
                 )
-            cross_entropy = -(teacher_log_probs.exp() * student_log_probs).sum(dim=-1).mean()
+            # Actions the student never takes (disabled_actions, log-prob -inf) are left out.
+            finite = student_log_probs.masked_fill(~torch.isfinite(student_log_probs), 0.0)
+            cross_entropy = -(teacher_log_probs.exp() * finite).sum(dim=-1).mean()
             value_error = (teacher_value.reshape(-1) - student_value).square().mean()
             ks_action = ks_action + factor * teacher.action_loss_coef * cross_entropy
             ks_value = ks_value + factor * teacher.value_loss_coef * value_error
@@ -164,7 +166,8 @@ class Kickstarter:
         self, student_log_probs: torch.Tensor, teacher_actions: torch.Tensor
     ) -> torch.Tensor:
         """Mean of ``-log p_student(teacher action)`` over the rows the teacher labelled (rows
-        with a negative action type carry no label)."""
+        with a negative action type carry no label, and neither do actions the student never
+        takes: its ``disabled_actions``)."""
         actions = teacher_actions.reshape(-1, 2).to(student_log_probs.device).long()
         if actions.shape[0] != student_log_probs.shape[0]:
             raise ValueError(
@@ -174,7 +177,9 @@ class Kickstarter:
         labelled = actions[:, 0] >= 0
         index = self._offsets.to(actions.device)[actions[:, 0].clamp(min=0)] + actions[:, 1]
         log_likelihood = student_log_probs.gather(1, index.clamp(min=0).unsqueeze(1)).squeeze(1)
-        return -(log_likelihood * labelled).sum() / labelled.sum().clamp(min=1)
+        labelled = labelled & torch.isfinite(log_likelihood)
+        log_likelihood = log_likelihood.masked_fill(~labelled, 0.0)
+        return -log_likelihood.sum() / labelled.sum().clamp(min=1)
 
     def state_dict(self) -> dict[str, Any]:
         """Anneal factor and teacher URIs (the teachers' weights live in their own checkpoints)."""

@@ -156,3 +156,41 @@ def test_forward_log_probs_are_in_engine_order(room) -> None:
         )
     space = ActionSpace(room.action_names, room.max_action_args, torch.device("cpu"))
     assert torch.allclose(logprob, log_probs[:, int(space.offsets[2]) + DOWN])
+
+
+def test_disabled_actions_are_never_sampled_and_keep_losses_finite(room) -> None:
+    config = egocentric_config()
+    config["disabled_actions"] = ["move_1"]
+    policy = make_policy(room, config, seed=0)
+    space = policy.action_space
+    assert space.full_action_names[int(space.disabled.nonzero())] == "move_1"
+    obs, _ = room.reset(seed=1)
+    tokens = torch.from_numpy(obs).repeat(2000, 1, 1)
+    torch.manual_seed(0)
+    actions, logprob, entropy, _, log_probs = policy(tokens)
+    assert not ((actions[:, 0] == 1) & (actions[:, 1] == 1)).any()  # never walks backward
+    assert ((actions[:, 0] == 1) & (actions[:, 1] == 0)).any()  # but does walk forward
+    backward = room.action_names.index("move")
+    assert torch.isinf(log_probs[:, int(space.offsets[backward]) + 1]).all()
+    _, logprob, entropy, _, _ = policy(tokens[:8].unsqueeze(1), action=actions[:8].unsqueeze(1))
+    (logprob.sum() + entropy.sum()).backward()
+    assert torch.isfinite(entropy).all() and torch.isfinite(logprob).all()
+    assert all(torch.isfinite(p.grad).all() for p in policy.parameters() if p.grad is not None)
+
+
+def test_disabled_actions_must_name_actions_of_the_env(room) -> None:
+    config = egocentric_config()
+    config["disabled_actions"] = ["jump_0"]
+    with pytest.raises(ValueError, match=r"disabled_actions: \['jump_0'\] are not actions"):
+        make_policy(room, config, seed=0)
+    space_names = ActionSpace(["noop"], [0], torch.device("cpu")).full_action_names
+    with pytest.raises(ValueError, match="leave the policy no action"):
+        ActionSpace(["noop"], [0], torch.device("cpu"), disabled=space_names)
+
+
+def test_the_small_preset_never_walks_backward_even_after_a_checkpoint(room, tmp_path) -> None:
+    policy = make_policy(room, "small", seed=0)
+    assert policy.agent_config.disabled_actions == ["move_1"]
+    loaded = policy_from_checkpoint(load_checkpoint(save_checkpoint(tmp_path / "s.pt", policy, {})))
+    assert loaded.agent_config.disabled_actions == ["move_1"]
+    assert loaded.action_space.disabled.tolist() == policy.action_space.disabled.tolist()

@@ -239,3 +239,13 @@ def test_rows_the_scripted_teacher_left_unlabelled_do_not_count():
     assert ks.loss(0, log_probs, torch.zeros(3), torch.zeros(3), teacher_actions=unlabelled)[
         0
     ].item() == pytest.approx(0.0)
+
+
+def test_labels_on_actions_the_student_never_takes_do_not_count():
+    cfg = KickstartConfig(scripted_teacher="navigation_explorer")
+    ks = Kickstarter(cfg, "cpu", None, ["noop", "move"], [0, 1])
+    # The student disables move_1 (walking backward): its log-prob is -inf.
+    log_probs = torch.log(torch.tensor([[0.5, 0.5, 0.0], [0.25, 0.75, 0.0]]))
+    actions = torch.tensor([[1, 1], [1, 0]])  # backward (never taken), forward (p 0.75)
+    action_term, _ = ks.loss(0, log_probs, torch.zeros(2), torch.zeros(2), teacher_actions=actions)
+    assert action_term.item() == pytest.approx(-torch.log(torch.tensor(0.75)).item(), rel=1e-6)
