@@ -40,10 +40,11 @@ def main() -> None:
     # - TrainerConfig: PPO with V-trace, batch 2,048 in segments of 16 steps, 4 update epochs of
     #   4 minibatches, Adam at 1e-3, entropy 0.01, gamma 0.99, no value clipping;
     # - environment: the varied navigation curriculum (open rooms, altars out of sight, mazes,
-    #   varied terrain, rooms joined by gaps, cylinders; 8 to 40 cells a side) in 32 one-agent
-    #   games, paying 0.03 for each cell entered for the first time in an episode;
+    #   varied terrain, rooms joined by gaps, cylinders, corridors, spirals, radial mazes, walled
+    #   enclosures; 8 to 40 cells a side) in 32 one-agent games, paying 0.03 for each cell
+    #   entered for the first time in an episode; agents see their trail over the whole window;
     # - agent: the "small" CNN-LSTM preset (the view turned to the agent's heading, raw item
-    #   counts); the trainer builds the policy store, optimizer,
+    #   counts, never walking backward); the trainer builds the policy store, optimizer,
     #   experience buffer, kickstarter and monitors from these settings;
     # 4. evaluation: the 25 hand-drawn navigation maps of metta/mettagrid/maps/navigation_evals
     #   (never trained on), each scored against a full-map oracle and a random policy.

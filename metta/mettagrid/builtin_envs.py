@@ -31,14 +31,18 @@ from metta.mettagrid.curriculum import (
 )
 from metta.mettagrid.env_config import EnvConfig, apply_overrides
 from metta.mettagrid.maps import (
+    CorridorWorldConfig,
     CylinderWorldConfig,
     MapConfig,
     MapGenConfig,
     MazeKruskalConfig,
     MazePrimConfig,
     MeanDistanceConfig,
+    RadialMazeConfig,
     RandomRoomConfig,
+    SpiralConfig,
     VariedTerrainConfig,
+    WalledDetourConfig,
 )
 from metta.mettagrid.maps.scenes import (
     BSPConfig,
@@ -282,6 +286,26 @@ def _navigation_varied_families() -> dict[str, tuple[EnvConfig, dict[str, Any]]]
             {"map_builder.width": {"range": [16, 37]}, "map_builder.height": {"range": [16, 37]},
              "map_builder.objects.altar": {"range": [3, 7]}},
         ),
+        "corridors": (
+            env(CorridorWorldConfig(width=25, height=17), 200),
+            {"map_builder.width": {"range": [13, 36]}, "map_builder.height": {"range": [11, 30]},
+             "map_builder.objects.altar": {"range": [2, 5]}},
+        ),
+        "spirals": (
+            env(SpiralConfig(width=21, height=21), 250),
+            {"map_builder.width": {"range": [11, 30]}, "map_builder.height": {"range": [11, 30]},
+             "map_builder.objects.altar": {"range": [2, 5]}},
+        ),
+        "radial_mazes": (
+            env(RadialMazeConfig(width=23, height=23), 200),
+            {"map_builder.width": {"range": [15, 32]}, "map_builder.height": {"range": [15, 32]},
+             "map_builder.objects.altar": {"range": [2, 5]}},
+        ),
+        "walled_detours": (
+            env(WalledDetourConfig(width=25, height=21), 150),
+            {"map_builder.width": {"range": [13, 36]}, "map_builder.height": {"range": [13, 30]},
+             "map_builder.objects.altar": {"range": [2, 6]}},
+        ),
     }  # fmt: skip
 
 
@@ -289,8 +313,9 @@ def _navigation_varied(
     num_agents: int, seed: int, overrides: Mapping[str, Any] | None
 ) -> Curriculum:
     """Single-agent navigation over every terrain family (open rooms, altars out of sight,
-    mazes, varied terrain, rooms joined by gaps, cylinders), from rooms the agent sees whole to
-    maps four times wider than its view: the curriculum whose policies transfer to unseen maps."""
+    mazes, varied terrain, rooms joined by gaps, cylinders, corridors with dead ends, spirals,
+    radial mazes, walled enclosures and lanes), from rooms the agent sees whole to maps four
+    times wider than its view: the curriculum whose policies transfer to unseen maps."""
     if num_agents != 1:
         raise ValueError(
             f"num_agents: the varied navigation curriculum has one agent per game, got "

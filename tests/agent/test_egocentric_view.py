@@ -174,7 +174,8 @@ def test_disabled_actions_are_never_sampled_and_keep_losses_finite(room) -> None
     assert torch.isinf(log_probs[:, int(space.offsets[backward]) + 1]).all()
     _, logprob, entropy, _, _ = policy(tokens[:8].unsqueeze(1), action=actions[:8].unsqueeze(1))
     (logprob.sum() + entropy.sum()).backward()
-    assert torch.isfinite(entropy).all() and torch.isfinite(logprob).all()
+    assert torch.isfinite(entropy).all()
+    assert torch.isfinite(logprob).all()
     assert all(torch.isfinite(p.grad).all() for p in policy.parameters() if p.grad is not None)
 
 

@@ -12,7 +12,7 @@ PATH = "/env/mettagrid/curriculum/navigation/varied"
 def test_every_family_builds_single_agent_maps_with_altars():
     curriculum = make_curriculum(PATH, num_agents=1, seed=3)
     families, sizes = set(), []
-    for seed in range(300):
+    for seed in range(450):
         task = curriculum.get_task()
         families.add(task.id.split(":", 1)[0])
         level = build_map(task.env_config.map_builder, seed)
@@ -24,6 +24,7 @@ def test_every_family_builds_single_agent_maps_with_altars():
     assert families == {
         "open_small", "open_large", "out_of_sight", "maze", "maze_kruskal", "terrain_sparse",
         "terrain_balanced", "terrain_dense", "terrain_maze", "walled_rooms", "cylinders",
+        "corridors", "spirals", "radial_mazes", "walled_detours",
     }  # fmt: skip
     assert min(sizes) <= 11  # the whole map inside the 11x11 view
     assert max(sizes) >= 30  # and far beyond it

@@ -2,8 +2,8 @@
 
 Entry point: ``build_map(config, seed) -> Level``; ``config`` is any builder config (or a dict
 with a ``type`` key): random, multi_room, room_list, room_scene, ascii, maze_prim, maze_kruskal,
-varied_terrain, cylinder_world, mean_distance, terrain, mapgen (a tree of scenes, see
-``metta.mettagrid.maps.scenes`` and docs/maps.md).
+varied_terrain, cylinder_world, corridor_world, spiral, radial_maze, walled_detour, mean_distance,
+terrain, mapgen (a tree of scenes, see ``metta.mettagrid.maps.scenes`` and docs/maps.md).
 """
 
 from metta.mettagrid.maps.ascii import CHAR_TO_NAME, grid_to_ascii, load_ascii_map, parse_ascii_map
@@ -21,6 +21,12 @@ from metta.mettagrid.maps.cylinder_world import CylinderWorldConfig
 from metta.mettagrid.maps.level import Level, size_label
 from metta.mettagrid.maps.maze import MazeKruskalConfig, MazePrimConfig
 from metta.mettagrid.maps.mean_distance import MeanDistanceConfig
+from metta.mettagrid.maps.navigation_terrain import (
+    CorridorWorldConfig,
+    RadialMazeConfig,
+    SpiralConfig,
+    WalledDetourConfig,
+)
 from metta.mettagrid.maps.random_room import RandomRoomConfig
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig
 from metta.mettagrid.maps.room_scene import RoomSceneConfig
@@ -38,6 +44,7 @@ __all__ = [
     "NAVIGATION_TERRAIN_DATASETS",
     "TERRAIN_DATASETS",
     "AsciiMapConfig",
+    "CorridorWorldConfig",
     "CylinderWorldConfig",
     "Level",
     "MapConfig",
@@ -47,12 +54,15 @@ __all__ = [
     "MazePrimConfig",
     "MeanDistanceConfig",
     "MultiRoomConfig",
+    "RadialMazeConfig",
     "RandomRoomConfig",
     "ReachabilityReport",
     "RoomListConfig",
     "RoomSceneConfig",
+    "SpiralConfig",
     "TerrainMapConfig",
     "VariedTerrainConfig",
+    "WalledDetourConfig",
     "build_map",
     "check_reachability",
     "connect_free_space",

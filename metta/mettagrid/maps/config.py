@@ -14,6 +14,16 @@ from metta.mettagrid.maps.cylinder_world import CylinderWorldConfig, build_cylin
 from metta.mettagrid.maps.level import Level
 from metta.mettagrid.maps.maze import MazeKruskalConfig, MazePrimConfig, build_maze
 from metta.mettagrid.maps.mean_distance import MeanDistanceConfig, build_mean_distance
+from metta.mettagrid.maps.navigation_terrain import (
+    CorridorWorldConfig,
+    RadialMazeConfig,
+    SpiralConfig,
+    WalledDetourConfig,
+    build_corridor_world,
+    build_radial_maze,
+    build_spiral,
+    build_walled_detour,
+)
 from metta.mettagrid.maps.random_room import RandomRoomConfig, build_random_room
 from metta.mettagrid.maps.room_list import MultiRoomConfig, RoomListConfig, build_room_list
 from metta.mettagrid.maps.room_scene import RoomSceneConfig, build_room_scene
@@ -33,6 +43,10 @@ MapConfig = Annotated[
     | MazeKruskalConfig
     | VariedTerrainConfig
     | CylinderWorldConfig
+    | CorridorWorldConfig
+    | SpiralConfig
+    | RadialMazeConfig
+    | WalledDetourConfig
     | MeanDistanceConfig
     | TerrainMapConfig
     | MapGenConfig,
@@ -53,6 +67,10 @@ _BUILDERS: dict[type, Callable[[Any, np.random.Generator], Level]] = {
     MazeKruskalConfig: build_maze,
     VariedTerrainConfig: build_varied_terrain,
     CylinderWorldConfig: build_cylinder_world,
+    CorridorWorldConfig: build_corridor_world,
+    SpiralConfig: build_spiral,
+    RadialMazeConfig: build_radial_maze,
+    WalledDetourConfig: build_walled_detour,
     MeanDistanceConfig: build_mean_distance,
     TerrainMapConfig: build_terrain_map,
     MapGenConfig: build_mapgen,
