@@ -38,7 +38,7 @@ def main() -> None:
 
     # 2. Components, all from the CPU recipe (metta/rl/run_presets.py, where every number is):
     # - TrainerConfig: PPO with V-trace, batch 2,048 in segments of 16 steps, 4 update epochs of
-    #   4 minibatches, Adam at 1e-3, entropy 0.01, gamma 0.99, no value clipping;
+    #   4 minibatches, Adam at 2e-3, entropy 0.01, gamma 0.99, no value clipping;
     # - environment: the varied navigation curriculum (open rooms, altars out of sight, mazes,
     #   varied terrain, rooms joined by gaps, cylinders, corridors, spirals, radial mazes, walled
     #   enclosures; 8 to 40 cells a side) in 32 one-agent games, paying 0.03 for each cell
