@@ -33,7 +33,7 @@ start in mazes and gets no reward to learn from there; with 0.06 exploring outpa
 the policy stops collecting them (benchmarks/README.md, "Learning")."""
 
 
-def cpu_trainer_config(total_timesteps: int = 500_000) -> TrainerConfig:
+def cpu_trainer_config(total_timesteps: int = 800_000) -> TrainerConfig:
     """PPO sized for a 2-core CPU, chosen by experiment (benchmarks/README.md, "Learning").
 
     Small batches and four update epochs give 16 optimizer steps per 2,048 agent steps (the
@@ -67,7 +67,7 @@ def cpu_trainer_config(total_timesteps: int = 500_000) -> TrainerConfig:
     )
 
 
-def cpu_run_config(total_timesteps: int = 500_000) -> RunConfig:
+def cpu_run_config(total_timesteps: int = 800_000) -> RunConfig:
     """The CPU recipe: the ``small`` agent on the varied navigation curriculum, 32 one-agent
     games paying an exploration reward, evaluated on the hand-drawn navigation suite at the end
     of the run."""
