@@ -171,7 +171,11 @@ class _Run:
         )
         scripted = cfg.kickstart.scripted_teacher
         self.teacher = (
-            ExplorerTeam(self.env, altars_only=scripted == "navigation_explorer_altars")
+            ExplorerTeam(
+                self.env,
+                altars_only=scripted == "navigation_explorer_altars",
+                backward="move_1" not in self.agent.agent_config.disabled_actions,
+            )
             if scripted is not None
             else None
         )

@@ -41,8 +41,11 @@ class NavigationExplorer:
     agent's facing and every rotation are counted.
     """
 
-    def __init__(self, view: GameView) -> None:
+    def __init__(self, view: GameView, *, backward: bool = True) -> None:
         self._actions = NavigationActions.of(view.action_names, view.max_action_args)
+        self._backward = backward
+        """Whether it may walk backward; without, it turns and walks forward (as a policy that
+        disables ``move_1`` must, so its labels are actions that policy can take)."""
         shape = (view.map_height, view.map_width)
         self._known = np.zeros(shape, dtype=bool)
         self._blocked = np.zeros(shape, dtype=bool)
@@ -64,20 +67,20 @@ class NavigationExplorer:
         free[state[1:]] = True
         pickups = self._pickup_states()
         if pickups.any():
-            dist = distances(free, state, until=pickups)
+            dist = distances(free, state, until=pickups, backward=self._backward)
             target = _nearest(dist, pickups)
             if target is not None:
                 self.heading_for_altar = True
-                path = shortest_path(dist, target, self._actions)
+                path = shortest_path(dist, target, self._actions, backward=self._backward)
                 return path[0] if path else self._actions.get_output
         self.heading_for_altar = False
         frontier = self._frontier_states(free)
         frontier[state] = False  # arriving at a frontier state must take a step
-        dist = distances(free, state, until=frontier)
+        dist = distances(free, state, until=frontier, backward=self._backward)
         target = _nearest(dist, frontier)
         if target is None:
             return self._actions.noop
-        return shortest_path(dist, target, self._actions)[0]
+        return shortest_path(dist, target, self._actions, backward=self._backward)[0]
 
     def _observe(self, view: GameView) -> State:
         """Records the objects inside the window; returns the agent's (orientation, row, col)."""
@@ -151,8 +154,9 @@ class ExplorerTeam:
     and as a scripted teacher during training.
     """
 
-    def __init__(self, env: _Games, *, altars_only: bool = False) -> None:
+    def __init__(self, env: _Games, *, altars_only: bool = False, backward: bool = True) -> None:
         self._altars_only = altars_only
+        self._backward = backward
         self._views = [env.game_view(game) for game in range(env.num_envs)]
         for view in self._views:
             if view.num_agents != 1:
@@ -160,11 +164,11 @@ class ExplorerTeam:
                     f"ExplorerTeam: only single-agent games are supported, the env has "
                     f"{view.num_agents} agents per game"
                 )
-        self._explorers = [NavigationExplorer(view) for view in self._views]
+        self._explorers = [NavigationExplorer(view, backward=backward) for view in self._views]
 
     def restart(self, game: int) -> None:
         """Forgets game ``game``'s map: its explorer starts afresh on the current episode."""
-        self._explorers[game] = NavigationExplorer(self._views[game])
+        self._explorers[game] = NavigationExplorer(self._views[game], backward=self._backward)
 
     def actions(self, games: slice = slice(None)) -> npt.NDArray[np.int32]:
         """``[games, 2]`` engine actions (type, arg), one per game of ``games`` (default: all);

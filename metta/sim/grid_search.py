@@ -72,14 +72,18 @@ class NavigationActions:
 
 
 def distances(
-    free: npt.NDArray[np.bool_], start: State, until: npt.NDArray[np.bool_] | None = None
+    free: npt.NDArray[np.bool_],
+    start: State,
+    until: npt.NDArray[np.bool_] | None = None,
+    *,
+    backward: bool = True,
 ) -> npt.NDArray[np.int32]:
     """Fewest steps from ``start`` to every state, as an [orientation, row, col] array
     (UNREACHABLE where none): a breadth-first search, one whole frontier per numpy pass.
 
     With ``until`` (a boolean [orientation, row, col] array), the search stops after the first
     level that reaches one of those states: every state up to that distance is exact, farther
-    ones are UNREACHABLE."""
+    ones are UNREACHABLE. Without ``backward`` only forward moves (and rotations) are used."""
     dist = np.full((4, *free.shape), UNREACHABLE, dtype=np.int32)
     frontier = np.zeros(dist.shape, dtype=bool)
     dist[start] = 0
@@ -90,20 +94,27 @@ def distances(
         # Rotating reaches the other orientations of a cell; moving forward or backward keeps
         # the orientation and changes the row (orientations 0, 1) or the column (2, 3).
         reached = np.repeat(frontier.any(axis=0)[None], 4, axis=0)
-        vertical, horizontal = frontier[:2], frontier[2:]
-        reached[:2, 1:, :] |= vertical[:, :-1, :]
-        reached[:2, :-1, :] |= vertical[:, 1:, :]
-        reached[2:, :, 1:] |= horizontal[:, :, :-1]
-        reached[2:, :, :-1] |= horizontal[:, :, 1:]
+        if backward:
+            vertical, horizontal = frontier[:2], frontier[2:]
+            reached[:2, 1:, :] |= vertical[:, :-1, :]
+            reached[:2, :-1, :] |= vertical[:, 1:, :]
+            reached[2:, :, 1:] |= horizontal[:, :, :-1]
+            reached[2:, :, :-1] |= horizontal[:, :, 1:]
+        else:  # forward along each orientation's own direction (ORIENTATION_OFFSETS)
+            reached[0, :-1, :] |= frontier[0, 1:, :]
+            reached[1, 1:, :] |= frontier[1, :-1, :]
+            reached[2, :, :-1] |= frontier[2, :, 1:]
+            reached[3, :, 1:] |= frontier[3, :, :-1]
         frontier = reached & free[None] & (dist == UNREACHABLE)
         dist[frontier] = step
     return dist
 
 
 def shortest_path(
-    dist: npt.NDArray[np.int32], target: State, actions: NavigationActions
+    dist: npt.NDArray[np.int32], target: State, actions: NavigationActions, *, backward: bool = True
 ) -> list[Action]:
-    """The actions of one shortest path from the search start of ``dist`` to ``target``."""
+    """The actions of one shortest path from the search start of ``dist`` to ``target`` (without
+    ``backward``, of a search made without backward moves)."""
     height, width = dist.shape[1:]
     o, r, c = target
     path: list[Action] = []
@@ -111,7 +122,7 @@ def shortest_path(
         dr, dc = ORIENTATION_OFFSETS[o]
         before: list[tuple[State, Action]] = [
             ((o, r - dr, c - dc), actions.forward),
-            ((o, r + dr, c + dc), actions.backward),
+            *([((o, r + dr, c + dc), actions.backward)] if backward else []),
             *(((p, r, c), actions.rotate[o]) for p in range(4) if p != o),
         ]
         for (po, pr, pc), action in before:

@@ -132,3 +132,22 @@ def test_with_altars_only_a_team_labels_just_the_walks_to_a_known_altar():
     finally:
         env.close()
     assert labels == [(-1, -1)] * 25 + [(MOVE, 0)] * 4 + [(GET, 0)]
+
+
+def test_without_backward_moves_it_still_solves_a_labyrinth_and_never_walks_backward():
+    env = make_baseline_env("/env/mettagrid/navigation/evals/labyrinth_small")
+    env.reset()
+    try:
+        view = env.driver_env
+        explorer = NavigationExplorer(view, backward=False)
+        moves, total = [], 0.0
+        for _ in range(120):  # the map's step limit
+            action = explorer.action(view)
+            moves.append(action)
+            _, rewards, *_ = env.step(np.array([action], dtype=np.int32))
+            total += float(rewards[0])
+    finally:
+        env.close()
+    assert total == 3.0
+    move = view.action_names.index("move")
+    assert (move, 1) not in moves
