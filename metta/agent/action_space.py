@@ -49,19 +49,24 @@ class ActionSpace:
         self.full_action_names = [
             f"{name}_{arg}" for name, m in zip(names, maxima, strict=True) for arg in range(m + 1)
         ]
-        unknown = sorted(set(disabled) - set(self.full_action_names))
+        # A disabled action of a type this env lacks is moot (a preset serves many envs); an
+        # arg the env's action does not have is a mistake.
+        unknown = sorted(
+            name
+            for name in set(disabled) - set(self.full_action_names)
+            if name.rpartition("_")[0] in names
+        )
         if unknown:
             raise ValueError(
                 f"disabled_actions: {unknown} are not actions of this environment; its actions "
                 f"are {self.full_action_names}"
             )
-        if set(disabled) >= set(self.full_action_names):
+        masked = [name in set(disabled) for name in self.full_action_names]
+        if all(masked):
             raise ValueError(f"disabled_actions: {sorted(disabled)} leave the policy no action")
-        self.disabled = torch.tensor(
-            [name in set(disabled) for name in self.full_action_names], device=device
-        )
+        self.disabled = torch.tensor(masked, device=device)
         """``[A]`` True for the logits the policy never takes (masked before sampling)."""
-        self.has_disabled = bool(disabled)
+        self.has_disabled = any(masked)
         pairs = [(k, arg) for k, m in enumerate(maxima) for arg in range(m + 1)]
         self.num_logits = len(pairs)
         self.index_to_action = torch.tensor(pairs, dtype=torch.int32, device=device)  # [A, 2]

@@ -132,8 +132,8 @@ class AgentArchitectureConfig(BaseModel):
     """Observation settings (the YAML's ``observations`` section)."""
     disabled_actions: list[str] = Field(default_factory=list)
     """Logits the policy never takes, by full action name (``<action>_<arg>`` in the policy's
-    order, e.g. ``move_1``, walking backward): masked out before sampling. An environment
-    without one of them is refused when the policy is attached to it."""
+    order, e.g. ``move_1``, walking backward): masked out before sampling. Names of action types
+    the environment lacks are ignored; an arg its action does not have is refused."""
     components: dict[str, ComponentSpec]
     """The component graph, by name; needs _obs_, _core_, _action_embeds_, _action_, _value_."""
 
