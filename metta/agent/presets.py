@@ -122,7 +122,7 @@ def small_agent_config() -> dict[str, Any]:
     encoder, a 1-layer LSTM 128, and 128-wide actor and critic layers; about a tenth of the
     default's compute per step. It never walks backward (``disabled_actions: [move_1]``): in the
     turned view walking backward explores as well as walking forward, and a policy that settles
-    on it early never faces the altars it must face to take hearts (half of the runs in
+    on it early never faces the altars it must face to take hearts (7 of 17 runs in
     benchmarks/README.md, "Walking backward"); turning about costs one step instead."""
     components = _observation_nodes()
     components["egocentric"] = {

@@ -1,12 +1,11 @@
 // TokenEncoder: writes one agent's observation as [location, feature, value] tokens: four global
 // tokens at the window centre, the observer's agent:visits tokens (when it observes them: one per
 // entered window cell within its visits radius, in scan order, at that cell's window location),
-// then every
-// object in the window by increasing Manhattan distance (rows top to bottom, +column before
-// -column, agent layer before object layer), then 0xFF padding. The scan order is precomputed once
-// per grid shape; encoding allocates nothing. Hot path: the window's occupied cells become a
-// bitmask over scan ranks: the cells of fixed objects (walls that never move) come from a
-// per-centre cache, the few dynamic ones (agents, movable objects) from the grid's dynamic
+// then every object in the window by increasing Manhattan distance (rows top to bottom, +column
+// before -column, agent layer before object layer), then 0xFF padding. The scan order is
+// precomputed once per grid shape; encoding allocates nothing. Hot path: the window's occupied
+// cells become a bitmask over scan ranks: the cells of fixed objects (walls that never move) come
+// from a per-centre cache, the few dynamic ones (agents, movable objects) from the grid's dynamic
 // occupancy bitmap, one 64-bit read a window row. Its set bits are emitted in order: cached-token
 // objects (walls) from a per-game token cache indexed by a per-cell code, the others through
 // write_obs().
