@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from metta.agent.action_space import ActionSpace
 from metta.agent.factory import attach_to_environment
 from metta.agent.policy_state import PolicyState
 from metta.agent.policy_store import PolicyStore
@@ -42,9 +43,8 @@ def play(policy: torch.nn.Module, name: str, games: int, seed: int) -> dict[str,
     env = make_baseline_env(NAVIGATION_EVAL_PREFIX + name, seed=seed, num_envs=games)
     try:
         agent = attach_to_environment(policy, env, "cpu", False)
-        names = [f"{a}_{arg}" for a, m in zip(env.action_names, env.max_action_args, strict=True)
-                 for arg in range(m + 1)]  # fmt: skip
-        offsets = np.cumsum([0] + [m + 1 for m in env.max_action_args[:-1]])
+        space = ActionSpace(env.action_names, env.max_action_args, torch.device("cpu"))
+        names, offsets = space.full_action_names, space.offsets.numpy()
         counts = np.zeros(len(names), dtype=np.int64)
         obs, _ = env.reset(seed=seed)
         state = PolicyState()

@@ -51,9 +51,10 @@ class ActionSpace:
         ]
         # A disabled action of a type this env lacks is moot (a preset serves many envs); an
         # arg the env's action does not have is a mistake.
+        disabled_set = set(disabled)
         unknown = sorted(
             name
-            for name in set(disabled) - set(self.full_action_names)
+            for name in disabled_set - set(self.full_action_names)
             if name.rpartition("_")[0] in names
         )
         if unknown:
@@ -61,7 +62,7 @@ class ActionSpace:
                 f"disabled_actions: {unknown} are not actions of this environment; its actions "
                 f"are {self.full_action_names}"
             )
-        masked = [name in set(disabled) for name in self.full_action_names]
+        masked = [name in disabled_set for name in self.full_action_names]
         if all(masked):
             raise ValueError(f"disabled_actions: {sorted(disabled)} leave the policy no action")
         self.disabled = torch.tensor(masked, device=device)
