@@ -71,6 +71,24 @@ def test_permuted_feature_ids_give_the_same_actions(generator: torch.Generator) 
         assert torch.equal(x, y)
 
 
+def test_loaded_remap_table_shapes_the_box() -> None:
+    # The shaper's token-offset table is derived from feature_remap: a state dict that brings a
+    # different remap must bring its shaping too.
+    env, order = _permuted_env()
+    trained = make_policy(FakeEnv(), small_agent_config(), seed=0)
+    trained.initialize_to_environment(
+        env.get_observation_features(), env.action_names, env.max_action_args, "cpu"
+    )
+    fresh = make_policy(FakeEnv(), small_agent_config(), seed=1)
+    fresh.load_state_dict(trained.state_dict())
+    tokens = torch.full((1, 200, 3), 0xFF, dtype=torch.uint8)
+    tokens[0, 0] = torch.tensor([0x23, order[0], 7])  # env id of type_id at row 2, col 3
+    expected = torch.zeros(1, 22, 11, 11)
+    expected[0, 0, 2, 3] = 7.0
+    assert torch.equal(_box(fresh, tokens), expected)
+    assert torch.equal(_box(trained, tokens), expected)
+
+
 def test_unknown_features_dropped_in_eval_learned_in_training() -> None:
     policy = make_policy(FakeEnv(), small_agent_config(), seed=0)
     features = FakeEnv().get_observation_features()
