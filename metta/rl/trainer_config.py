@@ -51,6 +51,7 @@ __all__ = [
     "TrainerConfig",
     "TrainerPaths",
     "VTraceConfig",
+    "cpu_has_native_bf16",
     "parse_trainer_config",
 ]
 
@@ -271,6 +272,14 @@ class SimulationConfig(_Config):
     """Where replays go; None = <run_dir>/replays."""
 
 
+def cpu_has_native_bf16() -> bool:
+    """True when this CPU has bfloat16 arithmetic instructions (AVX-512 BF16 or AMX tiles)."""
+    import torch  # noqa: PLC0415  (the config module itself does not need torch)
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in checks)
+
+
 class PerformanceConfig(_Config):
     """How the trainer runs its tensors: settings that change speed, not the algorithm."""
 
@@ -278,10 +287,11 @@ class PerformanceConfig(_Config):
     """Run the rollout's policy forward under ``torch.inference_mode()`` instead of
     ``torch.no_grad()``. Its outputs are only copied into the experience buffer and read back
     without gradients, so training never sees an inference tensor."""
-    cpu_autocast_bf16: bool = False
+    cpu_autocast_bf16: bool | Literal["auto"] = False
     """Run the training forward passes on a CPU under ``torch.autocast("cpu",
-    dtype=torch.bfloat16)`` (weights, losses and optimizer stay float32); has no effect on other
-    devices."""
+    dtype=torch.bfloat16)`` (weights, losses and optimizer stay float32); ``"auto"`` does so
+    only where the CPU computes in bfloat16 natively (AVX-512 BF16 or AMX), since elsewhere it
+    is emulated and slower than float32. No effect on other devices."""
     compile_policy: bool = False
     """Wrap the policy's forward with ``torch.compile`` before training (compilation happens in
     the first rollout and training phase and costs tens of seconds on a small CPU)."""
@@ -303,6 +313,12 @@ class PerformanceConfig(_Config):
         if isinstance(value, int) and value < 1:
             raise ValueError(f"cpu_threads must be >= 1, 'auto' or None, got {value}")
         return value
+
+    def resolved_cpu_autocast_bf16(self) -> bool:
+        """Whether ``cpu_autocast_bf16`` turns bfloat16 autocast on for this machine's CPU."""
+        if self.cpu_autocast_bf16 != "auto":
+            return bool(self.cpu_autocast_bf16)
+        return cpu_has_native_bf16()
 
     def resolved_cpu_threads(self) -> int | None:
         """The thread count ``cpu_threads`` asks for on this machine (None: leave torch's)."""

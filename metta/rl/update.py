@@ -67,9 +67,11 @@ def l2_reg_loss(policy: nn.Module) -> torch.Tensor:
 def forward_autocast(
     trainer_cfg: TrainerConfig, device: torch.device | str
 ) -> contextlib.AbstractContextManager[Any]:
-    """bfloat16 autocast for a training forward pass when ``performance.cpu_autocast_bf16`` is
-    set and ``device`` is a CPU; otherwise a context that changes nothing."""
-    if trainer_cfg.performance.cpu_autocast_bf16 and torch.device(device).type == "cpu":
+    """bfloat16 autocast for a training forward pass when ``performance.cpu_autocast_bf16``
+    resolves to on (``"auto"``: a CPU with native bfloat16) and ``device`` is a CPU; otherwise a
+    context that changes nothing."""
+    performance = trainer_cfg.performance
+    if torch.device(device).type == "cpu" and performance.resolved_cpu_autocast_bf16():
         return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()
 

@@ -98,6 +98,20 @@ def test_autocast_gives_bf16_activations_on_cpu_and_fp32_when_off():
     assert seen == [torch.float32, torch.bfloat16]
 
 
+@pytest.mark.parametrize(
+    ("avx512_bf16", "amx", "expected"),
+    [(True, False, True), (False, True, True), (False, False, False)],
+)
+def test_autocast_auto_follows_the_cpu(monkeypatch, avx512_bf16, amx, expected):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    auto = config(cpu_autocast_bf16="auto")
+    assert auto.performance.resolved_cpu_autocast_bf16() is expected
+    assert isinstance(forward_autocast(auto, "cpu"), torch.autocast) is expected
+    assert config(cpu_autocast_bf16=True).performance.resolved_cpu_autocast_bf16() is True
+    assert config(cpu_autocast_bf16=False).performance.resolved_cpu_autocast_bf16() is False
+
+
 def test_autocast_is_cpu_only():
     on = config(cpu_autocast_bf16=True)
     assert isinstance(forward_autocast(on, "cpu"), torch.autocast)
