@@ -2,9 +2,11 @@
 
 Trains one run of the CPU recipe (metta.rl.run_presets) and, at each budget, evaluates the saved
 policy on the hand-drawn navigation suite (maps never trained on): 0 is a uniform-random policy, 1
-the full-map oracle. With ``--yardstick`` it also trains benchmarks/cleanrl_ppo_lstm.py (the
-independent CleanRL-style implementation) on the same env, network size and budgets. Prints one
-JSON line per point and draws both curves to a PNG (needs matplotlib: ``pip install metta[plots]``).
+the full-map oracle. The learning rate follows one schedule, that of the last budget, so each
+point lies on the curve of that one run. With ``--yardstick`` it also trains
+benchmarks/cleanrl_ppo_lstm.py (the independent CleanRL-style implementation) on the same env,
+network size and budgets. Prints one JSON line per point and draws both curves to a PNG (needs
+matplotlib: ``pip install metta[plots]``).
 
     python benchmarks/learning.py --quick                                # seconds; CI runs this
     python benchmarks/learning.py --budgets 200000,400000,800000 --yardstick --png learning.png
@@ -75,11 +77,14 @@ def library_curve(args: argparse.Namespace, budgets: list[int], data_dir: str) -
     suite = _suite(args.episodes, args.quick)
     for budget in budgets:
         config = cpu_run_config(budget)
+        # Every budget trains part of the last budget's run: one learning-rate schedule.
+        schedule = config.trainer.lr_scheduler.model_copy(update={"total_timesteps": budgets[-1]})
         trainer = config.trainer.model_copy(
             update={
                 "simulation": config.trainer.simulation.model_copy(
                     update={"evaluate_at_end": False, "replay_interval": 0}
-                )
+                ),
+                "lr_scheduler": schedule,
             }
         )
         update: dict[str, Any] = {

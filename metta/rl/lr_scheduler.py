@@ -84,11 +84,12 @@ class LRScheduler:
         cfg = trainer_config.lr_scheduler
         if not cfg.enabled:
             return None
-        total = trainer_config.training_phases(world_size)
+        total = trainer_config.lr_schedule_phases(world_size)
         if cfg.warmup_steps > total:
             raise ValueError(
-                f"lr_scheduler.warmup_steps ({cfg.warmup_steps}) exceeds the run's "
-                f"{total} training phases (total_timesteps // (batch_size * world_size))"
+                f"lr_scheduler.warmup_steps ({cfg.warmup_steps}) exceeds the schedule's "
+                f"{total} training phases ((lr_scheduler.total_timesteps or total_timesteps) "
+                "// (batch_size * world_size))"
             )
         return cls(optimizer, total, cfg.schedule_type, cfg.warmup_steps)
 

@@ -109,6 +109,10 @@ class LRSchedulerConfig(_Config):
     None (not set) = cosine."""
     warmup_steps: int = Field(default=0, ge=0)
     """Training phases of linear warm-up from base/warmup_steps to the base rate; None = 0."""
+    total_timesteps: int | None = Field(default=None, gt=0)
+    """Agent steps the schedule spans; None = the trainer's ``total_timesteps``. Set it to train
+    part of a longer schedule: a run stopped at each of several budgets and resumed
+    (``benchmarks/learning.py``) then follows the one schedule of its last budget."""
 
     @field_validator("schedule_type", "warmup_steps", mode="before")
     @classmethod
@@ -270,6 +274,13 @@ class SimulationConfig(_Config):
     """Write a replay every this many epochs; 0 = off."""
     replay_dir: str | None = None
     """Where replays go; None = <run_dir>/replays."""
+
+
+def _checked_world_size(world_size: int) -> int:
+    """``world_size`` itself; ValueError below 1."""
+    if world_size < 1:
+        raise ValueError(f"world_size must be >= 1, got {world_size}")
+    return world_size
 
 
 def cpu_has_native_bf16() -> bool:
@@ -447,9 +458,13 @@ class TrainerConfig(_Config):
     def training_phases(self, world_size: int = 1) -> int:
         """Rollout + update phases when ``world_size`` processes each fill ``batch_size`` per
         phase (at least 1)."""
-        if world_size < 1:
-            raise ValueError(f"world_size must be >= 1, got {world_size}")
-        return max(1, self.total_timesteps // (self.batch_size * world_size))
+        return max(1, self.total_timesteps // (self.batch_size * _checked_world_size(world_size)))
+
+    def lr_schedule_phases(self, world_size: int = 1) -> int:
+        """Training phases the learning-rate schedule spans: ``lr_scheduler.total_timesteps``
+        (else ``total_timesteps``) over ``batch_size * world_size``, at least 1."""
+        span = self.lr_scheduler.total_timesteps or self.total_timesteps
+        return max(1, span // (self.batch_size * _checked_world_size(world_size)))
 
     def paths(self, dirs: RunDirectories | str | Path) -> TrainerPaths:
         """Where this trainer writes in the run ``dirs`` (a ``RunDirectories`` or its run_dir):

@@ -176,7 +176,7 @@ def test_scheduler_from_config():
         schedule.step()
     assert schedule.get_last_lr() == pytest.approx([0.05])
     cfg.lr_scheduler.warmup_steps = 20
-    with pytest.raises(ValueError, match=r"warmup_steps \(20\) exceeds the run's 10"):
+    with pytest.raises(ValueError, match=r"warmup_steps \(20\) exceeds the schedule's 10"):
         LRScheduler.from_config(opt, cfg)
 
 
@@ -189,6 +189,24 @@ def test_scheduler_length_counts_every_process_of_a_torchrun():
     assert cfg.training_phases(4) == 2
     with pytest.raises(ValueError, match="world_size must be >= 1"):
         cfg.training_phases(0)
+
+
+def test_schedule_can_span_more_than_the_run():
+    # A 1000-step run on the schedule of a 4000-step one: after its 10 phases the rate is 3/4.
+    opt = Optimizer("adam", Net(), learning_rate=0.1)
+    cfg = TrainerConfig(total_timesteps=1000, batch_size=100, minibatch_size=100, bptt_horizon=4)
+    cfg.lr_scheduler.enabled = True
+    cfg.lr_scheduler.schedule_type = "linear"
+    cfg.lr_scheduler.total_timesteps = 4000
+    schedule = LRScheduler.from_config(opt, cfg)
+    assert schedule.total_steps == 40 == cfg.lr_schedule_phases()
+    assert cfg.training_phases() == 10
+    for _ in range(10):
+        schedule.step()
+    assert schedule.get_last_lr() == pytest.approx([0.075])
+    assert cfg.lr_schedule_phases(world_size=2) == 20
+    with pytest.raises(ValidationError, match=r"lr_scheduler\.total_timesteps"):
+        TrainerConfig(lr_scheduler={"total_timesteps": 0})
 
 
 def test_a_resumed_longer_run_follows_its_own_longer_schedule():

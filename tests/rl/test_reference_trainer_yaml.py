@@ -148,6 +148,7 @@ def test_reference_yaml_values_directories_and_one_warning():
         "enabled": False,
         "schedule_type": "cosine",
         "warmup_steps": 0,
+        "total_timesteps": None,
     }
     assert config.prioritized_experience_replay.prio_alpha == 0.0
     assert config.prioritized_experience_replay.prio_beta0 == 0.6
@@ -208,6 +209,7 @@ def test_hydra_overrides_come_through_interpolations():
         "enabled": True,
         "schedule_type": "linear",
         "warmup_steps": 10,
+        "total_timesteps": None,
     }
     assert config.checkpoint.checkpoint_interval == 40
     assert (config.simulation.evaluate_interval, config.simulation.replay_interval) == (120, 120)
